@@ -1,0 +1,95 @@
+"""The flask tracker commands."""
+
+import shutil
+
+from sqlalchemy import func, select
+
+from tests.conftest import ODS_FOLDER
+from tracker.accounts.models import User
+from tracker.organisations.models import LMC, Trust
+
+
+def run(app, *args):
+    return app.test_cli_runner().invoke(args=["tracker", *args])
+
+
+def test_import_ods_prints_counts(app, db_session):
+    result = run(app, "import-ods", str(ODS_FOLDER))
+    assert result.exit_code == 0
+    assert "Trusts: 0 created, 0 updated, 0 closed, 271 unchanged" in result.output
+
+
+def test_import_ods_malformed_file_changes_nothing(app, db_session, tmp_path):
+    folder = tmp_path / "ods"
+    shutil.copytree(ODS_FOLDER, folder)
+    etr = (folder / "etr.csv").read_text().replace('"OXFORD UNIVERSITY HOSPITALS NHS FOUNDATION TRUST"', '"CHANGED"')
+    (folder / "epraccur.csv").write_text('"A81001","ONLY TWO FIELDS"\n')
+    (folder / "etr.csv").write_text(etr)
+    result = run(app, "import-ods", str(folder))
+    assert result.exit_code == 1
+    assert "epraccur.csv, line 1" in result.output and "Nothing was loaded" in result.output
+    assert db_session.scalar(select(Trust.name).where(Trust.ods_code == "RTH")) == (
+        "Oxford University Hospitals NHS Foundation Trust"
+    )
+
+
+def test_create_user_prints_a_one_time_link(app, db_session, factory):
+    practice = factory.practice()
+    result = run(app, "create-user", "--email", "Cli@Example.nhs.uk", "--name", "Cli User",
+                 "--role", "practice-lead", "--practice", practice.ods_code)
+    assert result.exit_code == 0, result.output
+    assert "/set-password/" in result.output
+    user = db_session.scalar(select(User).where(User.email == "cli@example.nhs.uk"))
+    assert user.practice_id == practice.id and user.password_hash is None
+
+
+def test_create_user_with_unknown_practice_explains(app, db_session):
+    result = run(app, "create-user", "--email", "x@example.nhs.uk", "--name", "X",
+                 "--role", "practice-user", "--practice", "ZZZ999")
+    assert result.exit_code == 1
+    assert "no GP practice has the ODS code 'ZZZ999'" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_create_user_duplicate_email_explains(app, db_session, factory):
+    factory.user("admin", email="dup@example.nhs.uk")
+    result = run(app, "create-user", "--email", "dup@example.nhs.uk", "--name", "X", "--role", "admin")
+    assert result.exit_code == 1
+    assert "already exists" in result.output
+
+
+def test_create_lmc_covers_icbs_and_listed_practices(app, db_session, factory):
+    extra = factory.practice("QOP")
+    result = run(app, "create-lmc", "--name", "Test Wide LMC", "--icb", "QKK", "--practices", extra.ods_code)
+    assert result.exit_code == 0, result.output
+    lmc = db_session.scalar(select(LMC).where(LMC.name == "Test Wide LMC"))
+    covered = db_session.scalar(select(func.count()).select_from(lmc.practice_ids_select().subquery()))
+    assert f"covers {covered} practices" in result.output
+    assert covered > 1
+
+
+def test_create_lmc_unknown_icb_explains(app, db_session):
+    result = run(app, "create-lmc", "--name", "Bad LMC", "--icb", "XXX")
+    assert result.exit_code == 1
+    assert "No ICB has the code XXX" in result.output
+
+
+def test_demo_data_is_refused_in_production(app, db_session):
+    app.config["PRODUCTION"] = True
+    try:
+        result = run(app, "load-demo")
+    finally:
+        app.config["PRODUCTION"] = False
+    assert result.exit_code == 1
+    assert "refused in production" in result.output
+
+
+def test_demo_data_creates_the_documented_sign_ins(app, db_session):
+    result = run(app, "load-demo")
+    assert result.exit_code == 0, result.output
+    for email in ("practice.user@example.nhs.uk", "practice.lead@example.nhs.uk", "other.practice@example.nhs.uk",
+                  "lmc.officer@example.nhs.uk", "admin@example.nhs.uk"):
+        assert email in result.output
+    again = run(app, "load-demo")
+    assert again.exit_code == 0
+    assert db_session.scalar(select(func.count()).select_from(User)) == 5

@@ -1,0 +1,1 @@
+"""Triage assistant tests (a package so module names such as test_cli stay unique)."""

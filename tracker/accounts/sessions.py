@@ -1,0 +1,64 @@
+"""Signed-in sessions: loading the user, revocation, idle and absolute expiry.
+
+The session cookie carries ``"<user id>:<session version>"``. Bumping the user's
+session version (sign-out, password change, deactivation) makes every copy of every
+earlier cookie useless, on every device.
+"""
+
+from __future__ import annotations
+
+import time
+
+from flask import flash, session
+from flask_login import login_user, logout_user
+
+from tracker.accounts.models import User
+from tracker.extensions import db, login_manager
+
+IDLE_SECONDS = 30 * 60
+ABSOLUTE_SECONDS = 12 * 60 * 60
+
+
+@login_manager.user_loader
+def load_user(session_id: str) -> User | None:
+    user_id, _, version = session_id.partition(":")
+    if not user_id.isdigit() or not version.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or user.session_version != int(version):
+        return None
+    return user
+
+
+def start_session(user: User) -> None:
+    """A fresh session at sign-in (nothing carried over from before, against fixation)."""
+    session.clear()
+    login_user(user)
+    now = int(time.time())
+    session["signed_in_at"] = now
+    session["seen_at"] = now
+    session.permanent = True
+
+
+def end_session(user: User | None) -> None:
+    if user is not None and user.is_authenticated:
+        user.end_all_sessions()
+    logout_user()
+    session.clear()
+
+
+def enforce_expiry() -> None:
+    """Before each request: end a session idle for 30 minutes or older than 12 hours."""
+    if "_user_id" not in session:
+        return
+    now = int(time.time())
+    signed_in = session.get("signed_in_at", 0)
+    seen = session.get("seen_at", 0)
+    if now - seen > IDLE_SECONDS or now - signed_in > ABSOLUTE_SECONDS:
+        logout_user()
+        session.clear()
+        flash("You were signed out because you had not used the service for 30 minutes. Sign in again.", "info")
+        return
+    # Refresh at most once a minute so most responses do not rewrite the cookie.
+    if now - seen >= 60:
+        session["seen_at"] = now

@@ -1,0 +1,157 @@
+"""Request hooks, response headers, error pages and template helpers shared by every page."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+from flask import Flask, g, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError, generate_csrf
+from markupsafe import Markup
+from sqlalchemy.exc import DBAPIError, OperationalError
+from werkzeug.exceptions import HTTPException
+
+from tracker.accounts.permissions import Permission
+from tracker.accounts.sessions import enforce_expiry
+
+log = logging.getLogger("tracker")
+
+ERROR_PAGES = {
+    400: ("Sorry, there is a problem with the request", "errors/400.html"),
+    403: ("You do not have permission to see this page", "errors/403.html"),
+    404: ("Page not found", "errors/404.html"),
+    405: ("Sorry, there is a problem with the request", "errors/400.html"),
+    413: ("The file is too large", "errors/413.html"),
+    429: ("Too many attempts", "errors/429.html"),
+    500: ("Sorry, there is a problem with the service", "errors/500.html"),
+    503: ("Sorry, the service is unavailable", "errors/503.html"),
+}
+
+
+def register_request_hooks(app: Flask) -> None:
+    @app.before_request
+    def _prepare():
+        # An app context can outlive one request (the CLI, tests): the signed-in user
+        # and the database flag belong to this request alone.
+        g.pop("_login_user", None)
+        g.pop("database_down", None)
+        g.csp_nonce = secrets.token_urlsafe(16)
+        enforce_expiry()
+
+    @app.after_request
+    def _security_headers(response):
+        nonce = g.get("csp_nonce", "")
+        response.headers["Content-Security-Policy"] = (
+            "default-src 'self'; "
+            f"script-src 'self' 'nonce-{nonce}'; "
+            "style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; "
+            "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+        )
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Referrer-Policy"] = "same-origin"
+        response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+        response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+        if app.config["PRODUCTION"]:
+            response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+        if not request.path.startswith("/static/"):
+            # Pages may hold practice data: never keep them in a shared or browser cache.
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+
+def _render_error(code: int, description: str | None = None):
+    title, template = ERROR_PAGES.get(code, ERROR_PAGES[500])
+    return render_template(template, title=title, description=description, code=code), code
+
+
+def register_errorhandlers(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def _csrf_error(error):
+        return _render_error(
+            400,
+            "The form had expired or was sent from another page. Go back, reload the page and try again.",
+        )
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException):
+        if error.code in ERROR_PAGES:
+            response, code = _render_error(error.code, getattr(error, "user_message", None))
+            if error.code == 503:
+                return response, code, {"Retry-After": "30"}
+            return response, code
+        return error
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(DBAPIError)
+    def _database_unavailable(error):
+        log.error("database unavailable: %s", type(error.orig).__name__ if hasattr(error, "orig") else error)
+        from tracker.extensions import db
+
+        db.session.rollback()
+        g.database_down = True
+        return render_template("errors/503.html", title=ERROR_PAGES[503][0], code=503), 503, {
+            "Retry-After": "30"
+        }
+
+    @app.errorhandler(Exception)
+    def _unexpected(error):
+        if isinstance(error, HTTPException):
+            return _http_error(error)
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        g.database_down = True  # do not touch the database while rendering the apology
+        return _render_error(500)
+
+
+def _navigation() -> list[dict]:
+    """Header links for the signed-in user's role."""
+    if g.get("database_down") or not current_user.is_authenticated:
+        return []
+    items = []
+    endpoint = request.endpoint or ""
+
+    def add(text, target, prefix, permission):
+        if current_user.can(permission) and target in _known_endpoints():
+            items.append({"text": text, "href": url_for(target), "current": endpoint.startswith(prefix)})
+
+    add("Home", "main.home", "main.", Permission.ACCOUNT_MANAGE_OWN)
+    add("Log a case", "reports.new_report", "reports.new", Permission.REPORTS_LOG)
+    add("Our reports", "reports.list_reports", "reports.list", Permission.REPORTS_READ)
+    add("Import", "reports.import_start", "reports.import", Permission.REPORTS_IMPORT)
+    add("Summaries", "summaries.index", "summaries.", Permission.PRACTICE_SUMMARY_READ)
+    add("Trust summaries", "summaries.index", "summaries.", Permission.LMC_SUMMARY_READ)
+    add("Raised with trusts", "feedback.index", "feedback.", Permission.LMC_FEEDBACK_MANAGE)
+    add("Users", "admin.users", "admin.user", Permission.ADMIN_USERS_MANAGE)
+    add("LMCs", "admin.lmcs", "admin.lmc", Permission.ADMIN_ORGS_MANAGE)
+    add("Contract references", "admin.contract_references", "admin.contract", Permission.ADMIN_REFERENCE_MANAGE)
+    return items
+
+
+def _known_endpoints() -> set[str]:
+    from flask import current_app
+
+    return set(current_app.view_functions)
+
+
+def template_helpers(app: Flask) -> None:
+    @app.context_processor
+    def _globals():
+        signed_in = not g.get("database_down") and current_user.is_authenticated
+        return {
+            "service_name": app.config["SERVICE_NAME"],
+            "csp_nonce": g.get("csp_nonce", ""),
+            "navigation_items": _navigation(),
+            "signed_in_user": current_user if signed_in else None,
+            "csrf_field": lambda: Markup(
+                f'<input type="hidden" name="csrf_token" value="{generate_csrf()}">'
+            ),
+        }
+
+    @app.template_filter("uk_date")
+    def _uk_date(value):
+        return value.strftime("%-d %B %Y") if value else ""
+
+    @app.template_filter("uk_datetime")
+    def _uk_datetime(value):
+        return value.strftime("%-d %B %Y at %H:%M") if value else ""
