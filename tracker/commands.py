@@ -16,8 +16,14 @@ from tracker.config import PROJECT_ROOT
 from tracker.extensions import db
 from tracker.organisations import services as organisations
 from tracker.organisations.models import LMC, Trust
+from tracker.privacy.cli import check_text_command
+from tracker.triage.cli import classify_command
 
 tracker_cli = AppGroup("tracker", help="Run the tracker's own commands.")
+
+# Pure text tools: they need no database, and read standard input line by line.
+tracker_cli.add_command(classify_command, "classify")
+tracker_cli.add_command(check_text_command, "check-text")
 
 
 def _fail(message: str) -> None:
