@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, func
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db_types import UTCDateTime, enum_by_value, utcnow
@@ -187,3 +187,33 @@ class StaffTime(db.Model):
     minutes: Mapped[int]
 
     report: Mapped[Report] = relationship(back_populates="staff_time")
+
+
+class ImportStatus(StrEnum):
+    CHECKING = "checking"
+    CHECKED = "checked"
+    APPLYING = "applying"
+    APPLIED = "applied"
+    FAILED = "failed"
+
+
+class ImportJob(db.Model):
+    """A spreadsheet a practice lead uploaded: checked first (dry run), then applied all at once.
+
+    ``rows`` holds the parsed rows only once every cell has passed the identifier guard,
+    so nothing identifiable is ever kept; ``errors`` holds row, column and message only.
+    """
+
+    __tablename__ = "import_job"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    practice_id: Mapped[int] = mapped_column(ForeignKey("practice.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    filename: Mapped[str] = mapped_column(String(200))
+    status: Mapped[ImportStatus] = mapped_column(enum_by_value(ImportStatus, "import_status"))
+    total_rows: Mapped[int] = mapped_column(default=0)
+    processed_rows: Mapped[int] = mapped_column(default=0)
+    created_count: Mapped[int] = mapped_column(default=0)
+    errors: Mapped[list] = mapped_column(JSON, default=list)
+    rows: Mapped[list | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, server_default=func.now())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
