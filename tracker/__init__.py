@@ -73,8 +73,11 @@ def register_blueprints(app: Flask) -> None:
     from tracker.accounts.views import bp as accounts_bp
     from tracker.admin.views import bp as admin_bp
     from tracker.main.views import bp as main_bp
+    from tracker.reports.blueprint import bp as reports_bp
 
-    for blueprint in (main_bp, accounts_bp, admin_bp):
+    # Route modules of the reports blueprint register themselves on import.
+
+    for blueprint in (main_bp, accounts_bp, admin_bp, reports_bp):
         app.register_blueprint(blueprint)
 
 
