@@ -101,3 +101,10 @@ def test_csrf_token_required_when_protection_is_on(app, client):
         app.config["WTF_CSRF_ENABLED"] = False
     assert response.status_code == 400
     assert "The form had expired" in response.text
+
+
+def test_header_has_a_working_sign_out_button(client, login_as):
+    login_as("practice-user")
+    page = client.get("/home").text
+    assert '<button class="nhsuk-header__account-button">Sign out</button>' in page
+    assert "&lt;form" not in page
