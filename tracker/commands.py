@@ -14,6 +14,7 @@ from tracker.accounts import services as accounts
 from tracker.accounts.permissions import Role
 from tracker.config import PROJECT_ROOT
 from tracker.extensions import db
+from tracker.maintenance.cli import backup_command, purge_command, restore_command
 from tracker.organisations import services as organisations
 from tracker.organisations.models import LMC, Trust
 from tracker.privacy.cli import check_text_command
@@ -24,6 +25,11 @@ tracker_cli = AppGroup("tracker", help="Run the tracker's own commands.")
 # Pure text tools: they need no database, and read standard input line by line.
 tracker_cli.add_command(classify_command, "classify")
 tracker_cli.add_command(check_text_command, "check-text")
+
+# Operations: backups, restores and the retention purge (tracker/maintenance/).
+tracker_cli.add_command(backup_command)
+tracker_cli.add_command(restore_command)
+tracker_cli.add_command(purge_command)
 
 
 def _fail(message: str) -> None:
