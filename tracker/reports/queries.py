@@ -1,0 +1,286 @@
+"""Read-only queries for a practice's own reports: the log with its filters, counts, and the
+"recently used" lists and defaults that make the quick form quick.
+
+Every function takes the practice id, so no query here can reach another practice's reports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import ColumnElement, Select, and_, func, select
+from sqlalchemy.orm import joinedload
+
+from tracker.categories.models import Category
+from tracker.extensions import db
+from tracker.organisations.models import Specialty, Trust
+from tracker.reports.models import Report, Source, Status
+from tracker.reports.services import parse_date
+
+PAGE_SIZE = 25
+RECENT_LIMIT = 6  # entries in a "Recently used by your practice" group
+RECENT_WINDOW = 200  # how many of the practice's latest reports "recently" looks at
+INDEPENDENT = "independent"  # the provider filter value for every independent provider
+SORTS = ("received", "category", "provider")
+
+
+# --- the practice's log --------------------------------------------------------------------------
+
+@dataclass
+class ReportFilters:
+    """What the list page was asked for, parsed from the query string."""
+
+    date_from: date | None = None
+    date_to: date | None = None
+    provider: str = ""  # a trust's ODS code, INDEPENDENT, or "" for any
+    category: str = ""
+    status: str = ""
+    text: str = ""
+    include_withdrawn: bool = False
+    sort: str = "received"
+    descending: bool = True
+    page: int = 1
+    # What the user typed, so that a bad value is shown back to them.
+    raw: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def is_filtered(self) -> bool:
+        return any((self.date_from, self.date_to, self.provider, self.category, self.status, self.text))
+
+    def query_args(self, **overrides) -> dict[str, str]:
+        """The query string that gives this view again, with some values changed."""
+        args = {
+            "from": self.raw.get("from", ""), "to": self.raw.get("to", ""), "provider": self.provider,
+            "category": self.category, "status": self.status, "q": self.text,
+            "withdrawn": "yes" if self.include_withdrawn else "", "sort": self.sort,
+            "order": "desc" if self.descending else "asc", "page": str(self.page),
+        }
+        args.update({k: str(v) for k, v in overrides.items()})
+        # Leave out what is the default anyway, so that links stay short and readable.
+        defaults = {"page": "1", "sort": "received", "order": _default_order(args["sort"])}
+        return {k: v for k, v in args.items() if v and defaults.get(k) != v}
+
+
+def parse_filters(args: Mapping[str, str], category_slugs: set[str]) -> ReportFilters:
+    """Read the list filters; a value that makes no sense is dropped with a message, never a 500."""
+    filters = ReportFilters()
+    filters.raw = {key: (args.get(key) or "").strip()[:100] for key in ("from", "to")}
+    for key, label, attribute in (("from", "Date from", "date_from"), ("to", "Date to", "date_to")):
+        text = filters.raw[key]
+        if text:
+            value = parse_date(text)
+            if value is None:
+                filters.errors[key] = f"{label} must be a real date, like 21/11/2025"
+            setattr(filters, attribute, value)
+    if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
+        filters.errors["to"] = "Date to must be the same as or after date from"
+        filters.date_to = None
+
+    filters.provider = (args.get("provider") or "").strip()[:20]
+    if filters.provider != INDEPENDENT:
+        filters.provider = filters.provider.upper()
+    category = (args.get("category") or "").strip().lower()
+    filters.category = category if category in category_slugs else ""
+    status = (args.get("status") or "").strip().lower()
+    filters.status = status if status in {s.value for s in Status} else ""
+    filters.text = " ".join((args.get("q") or "").split())[:100]
+    filters.include_withdrawn = args.get("withdrawn") == "yes"
+    sort = (args.get("sort") or "").strip()
+    filters.sort = sort if sort in SORTS else "received"
+    order = (args.get("order") or "").strip()
+    order = order if order in ("asc", "desc") else ""
+    # Dates read newest first; names read A to Z.
+    filters.descending = (order or _default_order(filters.sort)) == "desc"
+    page = args.get("page") or "1"
+    filters.page = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
+    return filters
+
+
+def _default_order(sort: str) -> str:
+    return "desc" if sort == "received" else "asc"
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _conditions(practice_id: int, f: ReportFilters, *, with_status: bool = True) -> list[ColumnElement]:
+    where: list[ColumnElement] = [Report.practice_id == practice_id]
+    if not f.include_withdrawn:
+        where.append(Report.withdrawn_at.is_(None))
+    if f.date_from:
+        where.append(Report.received_on >= f.date_from)
+    if f.date_to:
+        where.append(Report.received_on <= f.date_to)
+    if f.provider == INDEPENDENT:
+        where.append(Report.trust_id.is_(None))
+    elif f.provider:
+        where.append(Report.trust_id == select(Trust.id).where(Trust.ods_code == f.provider).scalar_subquery())
+    if f.category:
+        where.append(Report.category_slug == f.category)
+    if f.status and with_status:
+        where.append(Report.status == Status(f.status))
+    if f.text:
+        where.append(func.lower(Report.description).like(f"%{_escape_like(f.text.lower())}%", escape="\\"))
+    return where
+
+
+def _ordering(f: ReportFilters) -> list:
+    if f.sort == "category":
+        key = Category.title
+    elif f.sort == "provider":
+        key = func.lower(func.coalesce(Trust.name, Report.independent_provider))
+    else:
+        key = Report.received_on
+    direction = key.desc() if f.descending else key.asc()
+    # Ties: newest first, so that a page never reshuffles between requests.
+    return [direction, Report.received_on.desc(), Report.id.desc()]
+
+
+@dataclass
+class ReportPage:
+    reports: list[Report]
+    total: int
+    by_status: dict[Status, int]
+    withdrawn: int
+    page: int
+    pages: int
+
+
+def report_page(practice_id: int, f: ReportFilters, page_size: int = PAGE_SIZE) -> ReportPage:
+    """One page of the practice's reports, with the counts of everything that matches."""
+    counts = db.session.execute(
+        select(Report.status, Report.withdrawn_at.is_not(None), func.count())
+        .where(and_(*_conditions(practice_id, f)))
+        .group_by(Report.status, Report.withdrawn_at.is_not(None))
+    ).all()
+    by_status = dict.fromkeys(Status, 0)
+    withdrawn = 0
+    for status, is_withdrawn, count in counts:
+        if is_withdrawn:
+            withdrawn += count
+        else:
+            by_status[Status(status)] += count
+    total = sum(by_status.values()) + withdrawn
+    pages = max(1, -(-total // page_size))
+    page = min(f.page, pages)
+    statement: Select = (
+        select(Report)
+        .outerjoin(Trust, Report.trust_id == Trust.id)
+        .join(Category, Report.category_slug == Category.slug)
+        .where(*_conditions(practice_id, f))
+        .options(joinedload(Report.trust), joinedload(Report.specialty))
+        .order_by(*_ordering(f))
+        .limit(page_size)
+        .offset((page - 1) * page_size)
+    )
+    return ReportPage(list(db.session.scalars(statement)), total, by_status, withdrawn, page, pages)
+
+
+def providers_used(practice_id: int) -> list[tuple[str, str]]:
+    """(ODS code, name) of every trust in the practice's log, for the provider filter."""
+    return list(
+        db.session.execute(
+            select(Trust.ods_code, Trust.name)
+            .where(Trust.id.in_(select(Report.trust_id).where(Report.practice_id == practice_id)))
+            .order_by(Trust.name)
+        )
+    )
+
+
+# --- the home page -------------------------------------------------------------------------------
+
+@dataclass
+class PracticeCounts:
+    this_month: int
+    total: int
+
+
+def practice_counts(practice_id: int, today: date | None = None) -> PracticeCounts:
+    """Reports received this calendar month and in all, withdrawn ones left out."""
+    today = today or date.today()
+    month_start = today.replace(day=1)
+    this_month, total = db.session.execute(
+        select(
+            func.count().filter(Report.received_on >= month_start),
+            func.count(),
+        ).where(Report.practice_id == practice_id, Report.withdrawn_at.is_(None))
+    ).one()
+    return PracticeCounts(this_month or 0, total or 0)
+
+
+def latest_reports(practice_id: int, limit: int = 5) -> list[Report]:
+    return list(
+        db.session.scalars(
+            select(Report)
+            .where(Report.practice_id == practice_id, Report.withdrawn_at.is_(None))
+            .options(joinedload(Report.trust))
+            .order_by(Report.created_at.desc(), Report.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+# --- what the quick form offers first -------------------------------------------------------------
+
+def _recent(practice_id: int, column) -> list:
+    """Distinct values of ``column`` in the practice's latest reports, most recent use first."""
+    latest = (
+        select(column.label("value"), Report.id.label("report_id"))
+        .where(Report.practice_id == practice_id, column.is_not(None))
+        .order_by(Report.id.desc())
+        .limit(RECENT_WINDOW)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(latest.c.value).group_by(latest.c.value).order_by(func.max(latest.c.report_id).desc()).limit(RECENT_LIMIT)
+    ).scalars()
+    return list(rows)
+
+
+def recent_trusts(practice_id: int) -> list[Trust]:
+    ids = _recent(practice_id, Report.trust_id)
+    trusts = {t.id: t for t in db.session.scalars(select(Trust).where(Trust.id.in_(ids)))} if ids else {}
+    return [trusts[i] for i in ids if i in trusts and trusts[i].is_open()]
+
+
+def recent_specialties(practice_id: int) -> list[Specialty]:
+    codes = _recent(practice_id, Report.specialty_code)
+    found = {s.code: s for s in db.session.scalars(select(Specialty).where(Specialty.code.in_(codes)))} if codes else {}
+    return [found[c] for c in codes if c in found]
+
+
+def open_trusts() -> list[Trust]:
+    return list(db.session.scalars(select(Trust).where(Trust.open_clause()).order_by(Trust.name)))
+
+
+def all_specialties() -> list[Specialty]:
+    return list(db.session.scalars(select(Specialty).order_by(Specialty.name)))
+
+
+def categories() -> list[Category]:
+    return list(db.session.scalars(select(Category).order_by(Category.position)))
+
+
+@dataclass
+class LastUsed:
+    trust_code: str = ""
+    source: str = ""
+
+
+def last_used_by(user_id: int, practice_id: int) -> LastUsed:
+    """The provider and source of the user's latest report at this practice: the likeliest next ones."""
+    row = db.session.execute(
+        select(Trust.ods_code, Report.source)
+        .outerjoin(Trust, Report.trust_id == Trust.id)
+        .where(Report.logged_by_id == user_id, Report.practice_id == practice_id)
+        .order_by(Report.id.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return LastUsed()
+    trust_code, source = row
+    return LastUsed(trust_code=trust_code or "", source=Source(source).value if source else "")
