@@ -116,6 +116,31 @@ def requires(*permissions: Permission):
     return decorator
 
 
+def requires_any(*permissions: Permission):
+    """Like ``requires``, but one of the permissions given is enough.
+
+    For pages that serve several roles over different scopes (a practice lead's own
+    practice, an LMC officer's practices): the view then narrows what it shows by role.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                from tracker.extensions import login_manager
+
+                return login_manager.unauthorized()
+            if not any(current_user.can(p) for p in permissions):
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.required_permissions = frozenset(permissions)  # type: ignore[attr-defined]
+        wrapped.permission_rule = "any"  # type: ignore[attr-defined]
+        return wrapped
+
+    return decorator
+
+
 def public(view):
     """Mark a view as open to anyone (sign-in, error pages, static)."""
     view.is_public = True  # type: ignore[attr-defined]
