@@ -21,3 +21,11 @@ def test_trust_summary_offers_an_evidence_pack_for_its_trust_and_period(client, 
 def test_navigation_offers_letters_and_evidence_to_practice_staff(client, login_as):
     login_as("practice-user")
     assert "Letters and evidence" in client.get("/home").text
+
+
+def test_pack_link_from_a_trust_page_fills_the_form_in_without_downloading(client, factory, login):
+    lead = login(factory.user("practice-lead"))
+    factory.report(lead.practice, trust="RJ1", received_on=date.today().replace(day=1) - timedelta(days=20))
+    response = client.get("/evidence/pack?trust=RJ1&from=01/11/2025&to=31/10/2026")
+    assert response.status_code == 200
+    assert 'value="RJ1" checked' in response.text

@@ -90,8 +90,10 @@ def _form_page(pack_request: PackRequest):
 def pack():
     scope = _scope()
     pack_request = _read_request(scope, date.today())
-    if pack_request.valid:
-        file_format = request.args.get("format", "pdf")
+    # Only the form's own submit (which sends a format) downloads; a link from a trust
+    # summary carries a trust and period to fill the form in, and shows it.
+    if pack_request.valid and "format" in request.args:
+        file_format = request.args["format"]
         if file_format in PACK_FORMATS:
             args = request.args.to_dict(flat=False)
             args.pop("format", None)
