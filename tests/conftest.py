@@ -94,6 +94,16 @@ def db_session(app):
             connection.close()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Sign-in throttling counts across requests: start every test with no attempts counted."""
+    from tracker.extensions import limiter
+
+    if limiter.initialized:
+        limiter.reset()
+    yield
+
+
 @pytest.fixture
 def client(app, db_session):
     with app.test_client() as test_client:

@@ -84,6 +84,15 @@ def load_config(environ: dict[str, str] | None = None, instance_path: Path | Non
                     f"COST_PER_HOUR_{role.upper()} is '{value}': give a number of pounds, like 42.50."
                 ) from exc
 
+    # How many proxies in front of the app set X-Forwarded-For. Production sits behind one
+    # TLS-terminating proxy (see README); without this every client would share the proxy's
+    # address, and sign-in throttling per address would lock everyone out at once.
+    proxy_count_text = env.get("TRACKER_PROXY_COUNT", "1" if production else "0").strip()
+    if not proxy_count_text.isdigit():
+        raise ConfigurationError(
+            f"TRACKER_PROXY_COUNT is '{proxy_count_text}': give the number of proxies in front of the app, like 1."
+        )
+
     engine_options: dict = {"pool_pre_ping": True}
     if database_url.startswith("sqlite"):
         engine_options = {"connect_args": {"timeout": 30}}
@@ -99,6 +108,10 @@ def load_config(environ: dict[str, str] | None = None, instance_path: Path | Non
         "DEMO_PASSWORD": env.get("DEMO_PASSWORD", "demo-password-2026"),
         "HOURLY_RATES": rates,
         "REDIS_URL": env.get("REDIS_URL", ""),
+        "PROXY_COUNT": int(proxy_count_text),
+        # The __Host- prefix makes browsers refuse the cookie unless it is Secure, for this
+        # host only and for every path: a neighbouring subdomain cannot set or shadow it.
+        "SESSION_COOKIE_NAME": "__Host-session" if production else "session",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,

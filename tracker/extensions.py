@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -28,3 +30,10 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
+# Sign-in throttling (tracker/accounts/throttling.py declares the limits). Storage is Redis
+# when REDIS_URL is set, so every worker counts together; memory otherwise. A moving window
+# counts exactly "in the last minute". If Redis goes away, counting carries on per worker in
+# memory rather than failing sign-in.
+limiter = Limiter(
+    get_remote_address, strategy="moving-window", in_memory_fallback_enabled=True, swallow_errors=True
+)

@@ -9,11 +9,13 @@ from flask import Flask, g, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, generate_csrf
 from markupsafe import Markup
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
 
 from tracker.accounts.permissions import Permission
 from tracker.accounts.sessions import enforce_expiry
+from tracker.security_log import Event, Outcome, configure_logging, security_event
 
 log = logging.getLogger("tracker")
 
@@ -30,6 +32,8 @@ ERROR_PAGES = {
 
 
 def register_request_hooks(app: Flask) -> None:
+    configure_logging(app)
+
     @app.before_request
     def _prepare():
         # An app context can outlive one request (the CLI, tests): the signed-in user
@@ -76,21 +80,25 @@ def register_errorhandlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
+        if error.code == 403:
+            user_id = current_user.id if not g.get("database_down") and current_user.is_authenticated else None
+            security_event(Event.ACCESS_DENIED, Outcome.BLOCKED, user_id=user_id, endpoint=request.endpoint)
         if error.code in ERROR_PAGES:
             response, code = _render_error(error.code, getattr(error, "user_message", None))
             if error.code == 503:
                 return response, code, {"Retry-After": "30"}
+            if error.code == 429:
+                return response, code, {"Retry-After": "60"}
             return response, code
         return error
 
-    @app.errorhandler(OperationalError)
     @app.errorhandler(DBAPIError)
+    @app.errorhandler(PoolTimeoutError)
     def _database_unavailable(error):
-        log.error("database unavailable: %s", type(error.orig).__name__ if hasattr(error, "orig") else error)
-        from tracker.extensions import db
-
-        db.session.rollback()
-        g.database_down = True
+        if not _is_unavailable(error):
+            return _unexpected(error)  # a constraint or bad data is a bug, not an outage: the 500 page
+        log.error("database unavailable: %s", type(getattr(error, "orig", None) or error).__name__)
+        _stop_using_database()
         return render_template("errors/503.html", title=ERROR_PAGES[503][0], code=503), 503, {
             "Retry-After": "30"
         }
@@ -100,8 +108,45 @@ def register_errorhandlers(app: Flask) -> None:
         if isinstance(error, HTTPException):
             return _http_error(error)
         log.exception("unhandled error on %s %s", request.method, request.path)
-        g.database_down = True  # do not touch the database while rendering the apology
+        _stop_using_database()  # do not touch the database while rendering the apology
         return _render_error(500)
+
+
+def _is_unavailable(error: Exception) -> bool:
+    """Errors of reaching the database (down, restarting, locked, every connection busy)."""
+    return isinstance(error, OperationalError | InterfaceError | PoolTimeoutError) or bool(
+        getattr(error, "connection_invalidated", False)
+    )
+
+
+def _stop_using_database() -> None:
+    """Render the rest of this request without the database.
+
+    The signed-in user is replaced by an anonymous one for this request only, so that
+    nothing (Flask-Login's own template context included) tries to load them again
+    from a database that just failed.
+    """
+    from tracker.extensions import db, login_manager
+
+    g.database_down = True
+    g._login_user = login_manager.anonymous_user()
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:
+        pass  # the connection is gone; the pool replaces it on the next checkout
+
+
+def _signed_in_user():
+    """The signed-in user, or None (also when the database cannot load them now)."""
+    if g.get("database_down"):
+        return None
+    try:
+        return current_user._get_current_object() if current_user.is_authenticated else None
+    except SQLAlchemyError as error:
+        log.error("database unavailable while loading the user: %s",
+                  type(getattr(error, "orig", None) or error).__name__)
+        _stop_using_database()
+        return None
 
 
 def _navigation() -> list[dict]:
@@ -117,11 +162,12 @@ def _navigation() -> list[dict]:
 
     add("Home", "main.home", "main.", Permission.ACCOUNT_MANAGE_OWN)
     add("Log a case", "reports.new_report", "reports.new", Permission.REPORTS_LOG)
-    add("Our reports", "reports.list_reports", "reports.list", Permission.REPORTS_READ)
+    add("Our cases", "reports.list_reports", "reports.list", Permission.REPORTS_READ)
     add("Import", "reports.import_start", "reports.import", Permission.REPORTS_IMPORT)
     add("Summaries", "summaries.index", "summaries.", Permission.PRACTICE_SUMMARY_READ)
     add("Trust summaries", "summaries.index", "summaries.", Permission.LMC_SUMMARY_READ)
     add("Raised with trusts", "feedback.index", "feedback.", Permission.LMC_FEEDBACK_MANAGE)
+    add("Letters and evidence", "evidence.index", "evidence.", Permission.LETTERS_WRITE)
     add("Users", "admin.users", "admin.user", Permission.ADMIN_USERS_MANAGE)
     add("LMCs", "admin.lmcs", "admin.lmc", Permission.ADMIN_ORGS_MANAGE)
     add("Contract references", "admin.contract_references", "admin.contract", Permission.ADMIN_REFERENCE_MANAGE)
@@ -135,16 +181,19 @@ def _known_endpoints() -> set[str]:
 
 
 def template_helpers(app: Flask) -> None:
+    app.jinja_env.globals["Permission"] = Permission
+
     @app.context_processor
     def _globals():
-        signed_in = not g.get("database_down") and current_user.is_authenticated
+        user = _signed_in_user()  # first: a failure here keeps _navigation off the database
         return {
             "service_name": app.config["SERVICE_NAME"],
             "csp_nonce": g.get("csp_nonce", ""),
             "navigation_items": _navigation(),
-            "signed_in_user": current_user if signed_in else None,
-            "csrf_field": lambda: Markup(
-                f'<input type="hidden" name="csrf_token" value="{generate_csrf()}">'
+            "signed_in_user": user,
+            # Markup.format escapes the token (it is URL-safe anyway).
+            "csrf_field": lambda: Markup('<input type="hidden" name="csrf_token" value="{}">').format(
+                generate_csrf()
             ),
         }
 

@@ -39,3 +39,37 @@ class UserForm(BaseForm):
     )
     practice_code = StringField("Practice ODS code", validators=[Length(max=6)])
     lmc_id = SelectField("LMC", choices=[], validate_choice=False)
+
+
+class SecondFactorForm(BaseForm):
+    code = StringField(
+        "Code",
+        validators=[
+            DataRequired("Enter the 6-digit code from your authenticator app, or a recovery code"),
+            Length(max=40, message="Enter the 6-digit code from your authenticator app, or a recovery code"),
+        ],
+    )
+
+
+class TwoFactorSetupForm(BaseForm):
+    code = StringField(
+        "Enter the 6-digit code your app shows",
+        validators=[
+            DataRequired("Enter the 6-digit code from your authenticator app"),
+            Length(max=40, message="Enter the 6-digit code from your authenticator app"),
+        ],
+    )
+    # Only asked for when an app is already set up and is being replaced.
+    current_code = StringField(
+        "Code from your current app, or a recovery code", validators=[Length(max=40)]
+    )
+
+
+class TwoFactorChangeForm(BaseForm):
+    code = StringField(
+        "Code from your authenticator app, or a recovery code",
+        validators=[
+            DataRequired("Enter the 6-digit code from your authenticator app, or a recovery code"),
+            Length(max=40, message="Enter the 6-digit code from your authenticator app, or a recovery code"),
+        ],
+    )

@@ -14,6 +14,7 @@ from tracker.accounts.permissions import Role
 from tracker.db_types import utcnow
 from tracker.extensions import db
 from tracker.organisations.models import LMC, Practice
+from tracker.security_log import Event, Outcome, email_ref, security_event
 
 LINK_LIFETIME = timedelta(days=7)
 
@@ -70,6 +71,7 @@ def create_user(
     db.session.add(user)
     db.session.flush()
     audit.record("user.created", actor=actor, object_type="user", object_id=user.id, role=role.value)
+    security_event(Event.USER_CREATED, Outcome.SUCCESS, user_id=user.id, actor_id=getattr(actor, "id", None), role=role.value)
     return user
 
 
@@ -83,6 +85,7 @@ def issue_password_link(user: User, actor: User | None = None) -> str:
     )
     db.session.flush()
     audit.record("user.password_link_issued", actor=actor, object_type="user", object_id=user.id)
+    security_event(Event.PASSWORD_LINK_ISSUED, Outcome.SUCCESS, user_id=user.id, actor_id=getattr(actor, "id", None))
     return token
 
 
@@ -103,6 +106,7 @@ def set_password_with_link(link: PasswordLink, password: str) -> User:
     user.password_hash = hash_password(password)
     user.end_all_sessions()
     link.used_at = utcnow()
+    security_event(Event.PASSWORD_LINK_USED, Outcome.SUCCESS, user_id=user.id)
     # Any other outstanding links for this user stop working too.
     for other in db.session.scalars(
         select(PasswordLink).where(PasswordLink.user_id == user.id, PasswordLink.used_at.is_(None))
@@ -117,12 +121,17 @@ def authenticate(email: str, password: str) -> User | None:
     user = find_user_by_email(email)
     ok = verify_password(user.password_hash if user else None, password)
     if user is None or not ok or not user.active:
+        reason = "unknown_account" if user is None else ("wrong_password" if not ok else "inactive")
+        security_event(
+            Event.SIGN_IN, Outcome.FAILURE, user_id=user.id if user else None, email_ref=email_ref(email), reason=reason
+        )
         return None
     return user
 
 
 def change_password(user: User, current: str, new: str) -> None:
     if not verify_password(user.password_hash, current):
+        security_event(Event.PASSWORD_CHANGED, Outcome.FAILURE, user_id=user.id, reason="wrong_password")
         raise AccountError("Your current password is not right. Check it and try again", "current_password")
     problem = password_problem(new, user.email)
     if problem:
@@ -130,10 +139,12 @@ def change_password(user: User, current: str, new: str) -> None:
     user.password_hash = hash_password(new)
     user.end_all_sessions()
     audit.record("user.password_changed", actor=user, object_type="user", object_id=user.id)
+    security_event(Event.PASSWORD_CHANGED, Outcome.SUCCESS, user_id=user.id)
 
 
 def set_active(user: User, active: bool, actor: User) -> None:
     if user.id == actor.id and not active:
+        security_event(Event.USER_DEACTIVATED, Outcome.FAILURE, user_id=user.id, actor_id=actor.id, reason="self")
         raise AccountError("You cannot deactivate your own account")
     user.active = active
     if not active:
@@ -141,9 +152,13 @@ def set_active(user: User, active: bool, actor: User) -> None:
     audit.record(
         "user.activated" if active else "user.deactivated", actor=actor, object_type="user", object_id=user.id
     )
+    security_event(
+        Event.USER_REACTIVATED if active else Event.USER_DEACTIVATED, Outcome.SUCCESS, user_id=user.id, actor_id=actor.id
+    )
 
 
 def change_role(user: User, role: Role, practice: Practice | None, lmc: LMC | None, actor: User) -> None:
+    previous_role = user.role
     if role.belongs_to_practice and practice is None:
         raise AccountError("Choose the practice this user works for", "practice")
     if role is Role.LMC_OFFICER and lmc is None:
@@ -153,11 +168,17 @@ def change_role(user: User, role: Role, practice: Practice | None, lmc: LMC | No
     user.lmc = lmc if role is Role.LMC_OFFICER else None
     user.end_all_sessions()
     audit.record("user.role_changed", actor=actor, object_type="user", object_id=user.id, role=role.value)
+    security_event(
+        Event.ROLE_CHANGED, Outcome.SUCCESS, user_id=user.id, actor_id=actor.id,
+        previous_role=previous_role.value, role=role.value,
+        practice_id=user.practice.id if user.practice else None, lmc_id=user.lmc.id if user.lmc else None,
+    )
 
 
 def record_sign_in(user: User) -> None:
     user.last_signed_in_at = utcnow()
     audit.record("user.signed_in", actor=user, object_type="user", object_id=user.id)
+    security_event(Event.SIGN_IN, Outcome.SUCCESS, user_id=user.id, two_factor=user.totp_enabled)
 
 
 def count_users() -> int:

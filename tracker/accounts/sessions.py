@@ -40,6 +40,56 @@ def start_session(user: User) -> None:
     session.permanent = True
 
 
+# Between the password and the second factor the session holds only this, never the
+# signed-in user: nothing but the code and set-up pages will open until it is finished.
+PENDING_KEY = "pending_sign_in"
+PENDING_SECONDS = {
+    "code": 5 * 60,  # to type a 6-digit code
+    "setup": 15 * 60,  # to install an authenticator app, scan and confirm
+}
+
+
+def begin_pending_sign_in(user: User, purpose: str, next_url: str) -> None:
+    """The password was right; remember who, for what next step, and since when."""
+    session.clear()  # a fresh session here too, against fixation
+    session[PENDING_KEY] = {
+        "user_id": user.id,
+        "version": user.session_version,
+        "purpose": purpose,
+        "at": int(time.time()),
+        "next": next_url,
+    }
+
+
+def pending_sign_in(purpose: str) -> tuple[User, str] | None:
+    """The user half-way through signing in for ``purpose`` and where they were going, or None.
+
+    None when there is no such sign-in, it has run out of time, or the account changed
+    since (deactivated, password changed, signed out everywhere).
+    """
+    pending = session.get(PENDING_KEY)
+    if not isinstance(pending, dict) or pending.get("purpose") != purpose:
+        return None
+    if int(time.time()) - int(pending.get("at", 0)) > PENDING_SECONDS[purpose]:
+        clear_pending_sign_in()
+        return None
+    user = db.session.get(User, int(pending.get("user_id", 0)))
+    if user is None or not user.active or user.session_version != pending.get("version"):
+        clear_pending_sign_in()
+        return None
+    return user, str(pending.get("next") or "")
+
+
+def clear_pending_sign_in() -> None:
+    session.pop(PENDING_KEY, None)
+
+
+def pending_user_id() -> int | None:
+    """The id of the user half-way through signing in, for throttling their attempts."""
+    pending = session.get(PENDING_KEY)
+    return pending.get("user_id") if isinstance(pending, dict) else None
+
+
 def end_session(user: User | None) -> None:
     if user is not None and user.is_authenticated:
         user.end_all_sessions()

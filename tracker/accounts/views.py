@@ -1,19 +1,26 @@
-"""Sign in, sign out, setting and changing a password."""
+"""Sign in, sign out, setting and changing a password.
+
+Signing in takes one or two steps. After the right password, a user who has two-factor
+sign-in turned on is sent to enter a code, and one whose role needs it but has not set it
+up is sent to set it up; only then does the session become signed in (see
+two_factor_views.py). Everyone else is signed in straight away.
+"""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from tracker.accounts import services
+from tracker.accounts import services, throttling, two_factor
+from tracker.accounts.blueprint import bp
 from tracker.accounts.forms import ChangePasswordForm, SetPasswordForm, SignInForm
+from tracker.accounts.models import User
 from tracker.accounts.permissions import Permission, public, requires
-from tracker.accounts.sessions import end_session, start_session
+from tracker.accounts.sessions import begin_pending_sign_in, end_session, start_session
 from tracker.extensions import db
-
-bp = Blueprint("accounts", __name__)
+from tracker.security_log import Event, Outcome, security_event
 
 
 def _safe_next(target: str | None) -> str:
@@ -25,8 +32,17 @@ def _safe_next(target: str | None) -> str:
     return url_for("main.home")
 
 
+def complete_sign_in(user: User, next_url: str):
+    """The last step of every sign-in: audit, a fresh session, then where the user was going."""
+    services.record_sign_in(user)
+    db.session.commit()
+    start_session(user)
+    return redirect(next_url)
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
 @public
+@throttling.password_limits
 def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
@@ -34,12 +50,19 @@ def sign_in():
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is None:
+            throttling.count_failure()
             form.add_error("email", "The email address or password is not right. Check them and try again")
         else:
-            services.record_sign_in(user)
-            db.session.commit()
-            start_session(user)
-            return redirect(_safe_next(request.args.get("next")))
+            next_url = _safe_next(request.args.get("next"))
+            if user.totp_enabled:
+                security_event(Event.SIGN_IN, Outcome.SECOND_FACTOR_NEEDED, user_id=user.id)
+                begin_pending_sign_in(user, "code", next_url)
+                return redirect(url_for("accounts.two_factor_code"))
+            if two_factor.must_set_up(user):
+                security_event(Event.SIGN_IN, Outcome.SETUP_NEEDED, user_id=user.id)
+                begin_pending_sign_in(user, "setup", next_url)
+                return redirect(url_for("accounts.two_factor_required_setup"))
+            return complete_sign_in(user, next_url)
     return render_template(
         "accounts/sign_in.html", title="Sign in", form=form, form_errors=form.error_summary()
     )
@@ -49,8 +72,11 @@ def sign_in():
 @public
 def sign_out():
     if current_user.is_authenticated:
+        security_event(Event.SIGN_OUT, Outcome.SUCCESS, user_id=current_user.id)
         end_session(current_user)
         db.session.commit()
+    else:
+        end_session(None)  # also drops a sign-in left half-way, at the code step
     flash("You have signed out.", "info")
     return redirect(url_for("accounts.sign_in"))
 
@@ -85,7 +111,11 @@ def set_password(token: str):
 @bp.route("/account")
 @requires(Permission.ACCOUNT_MANAGE_OWN)
 def account():
-    return render_template("accounts/account.html", title="Your account")
+    return render_template(
+        "accounts/account.html",
+        title="Your account",
+        two_factor_required=two_factor.role_requires_two_factor(current_user.role),
+    )
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -107,3 +137,5 @@ def change_password():
     )
 
 
+# The second-factor pages are routes of this blueprint too.
+from tracker.accounts import two_factor_views  # noqa: E402,F401

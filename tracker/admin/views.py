@@ -16,6 +16,7 @@ from tracker.categories.models import Category, ContractReference
 from tracker.extensions import db
 from tracker.organisations import services as organisations
 from tracker.organisations.models import ICB, LMC, Practice
+from tracker.security_log import Event, Outcome, security_event
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -116,6 +117,7 @@ def user_detail(user_id: int):
                     accounts.change_role(user, role, practice, lmc, actor=current_user)
                 else:
                     audit.record("user.updated", actor=current_user, object_type="user", object_id=user.id, fields=["full_name"])
+                    security_event(Event.USER_UPDATED, Outcome.SUCCESS, user_id=user.id, actor_id=current_user.id, fields="full_name")
             except accounts.AccountError as error:
                 db.session.rollback()
                 form.add_error(error.field, str(error))
@@ -199,6 +201,8 @@ def lmc_form(lmc_id: int | None):
             form.add_error(error.field, str(error))
         else:
             db.session.commit()
+            # Which practices an LMC covers decides what its officers can see.
+            security_event(Event.LMC_COVERAGE_CHANGED, Outcome.SUCCESS, actor_id=current_user.id, lmc_id=saved.id)
             flash(f"Saved {saved.name}: it covers {organisations.covered_practice_count(saved)} practices.", "info")
             return redirect(url_for("admin.lmcs"))
     return render_template(
