@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 PORT ?= 5000
 
-.PHONY: run test test-postgres setup install install-dev db clean vendor-frontend
+.PHONY: run test test-postgres setup install install-dev db clean vendor-frontend security-check bandit audit-dependencies
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,26 @@ test-postgres: install-dev
 
 vendor-frontend:
 	scripts/vendor-frontend.sh
+
+# Security checks: static analysis of our code, then known vulnerabilities in the pinned
+# runtime dependencies.
+security-check: bandit audit-dependencies
+
+bandit: install-dev
+	$(BIN)/bandit -q -r tracker -ll
+
+# Asks PyPI's JSON API for each pin in requirements.txt. A known vulnerability fails; data
+# that cannot be reached is reported as "NOT audited" (a failure with STRICT_AUDIT=1).
+audit-dependencies: install-dev
+	@scripts/audit-dependencies.sh
+
+# Performance: every measurement on SQLite and PostgreSQL (docs/performance.md).
+.PHONY: bench bench-quick
+bench: install-dev
+	$(BIN)/python -m bench.run_all
+
+bench-quick: install-dev
+	$(BIN)/python -m bench.run_all --quick
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

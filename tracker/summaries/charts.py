@@ -260,6 +260,10 @@ class MonthlyChart:
     result: XmRResult
     table: list[ChartTableRow]
 
+    def __html__(self) -> str:
+        # Jinja places the chart as markup: every text in it was XML-escaped when drawn.
+        return self.svg
+
 
 def monthly_chart(months, *, title: str, subject: str = "Reports per month", chart_id: str = "chart",
                   font: str = FONT) -> MonthlyChart:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
-from markupsafe import Markup
 from sqlalchemy import select
 
 from tracker.extensions import db
@@ -61,7 +60,7 @@ def index(scope: SummaryScope):
     chart = monthly_chart(months, title=f"Reports per month, all providers, {scope.name}", chart_id="all-providers")
     return render_template(
         "summaries/index.html", title=_page_title(scope), ranking=ranking, chart=chart, chart_months=months,
-        chart_svg=Markup(chart.svg), drill=_drill(period), **context,
+        chart_svg=chart, drill=_drill(period), **context,
     )
 
 
@@ -94,8 +93,8 @@ def trust(scope: SummaryScope, ods_code: str):
     total = summary.headline.current.reports
     return render_template(
         "summaries/trust.html", title=trust.name, summary=summary, period=period,
-        total_chart=total_chart, total_svg=Markup(total_chart.svg),
-        category_chart=category_chart, category_svg=Markup(category_chart.svg) if category_chart else None,
+        total_chart=total_chart, total_svg=total_chart,
+        category_chart=category_chart, category_svg=category_chart,
         chart_categories=with_reports, chosen_category=chosen, total=total,
         drill=_drill(period, trust=trust.ods_code), **context,
     )
