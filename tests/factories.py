@@ -65,3 +65,90 @@ class Factory:
         self.session.add(user)
         self.session.flush()
         return user
+
+    def report(
+        self,
+        practice: Practice | None = None,
+        *,
+        trust: Trust | str | None = "RJ1",
+        independent_provider: str | None = None,
+        received_on=None,
+        category_slug: str = "investigations",
+        specialty_code: str = "320",
+        source: str = "clinic-letter",
+        direction: str | None = None,
+        action_taken: str = "done-under-protest",
+        patient_impact: str = "none",
+        description: str = "Clinic letter asked the GP to arrange an echo",
+        minutes: dict | None = None,
+        logged_by: User | None = None,
+        withdrawn: bool = False,
+    ):
+        """A report written straight through the model (no triage, no audit), for fixtures.
+
+        ``trust`` is a Trust or an ODS code; pass ``independent_provider="Name"`` (and
+        ``trust=None``) for an independent provider. ``minutes`` maps staff role values
+        ("gp", "nurse", "pharmacist", "admin") to minutes.
+        """
+        from datetime import date
+
+        from tracker.db_types import utcnow
+        from tracker.reports.models import (
+            ActionTaken, Direction, PatientImpact, Report, Source, StaffRole, StaffTime,
+        )
+
+        practice = practice or self.practice()
+        if isinstance(trust, str):
+            trust = self.trust(trust)
+        if independent_provider is not None:
+            trust = None
+        if logged_by is None:
+            logged_by = self.session.scalar(
+                select(User).where(User.practice_id == practice.id).order_by(User.id).limit(1)
+            ) or self.user(Role.PRACTICE_USER, practice=practice)
+        if direction is None:
+            direction = "declined" if category_slug == "non-commissioned" else "request"
+        staff = {StaffRole(role): int(value) for role, value in (minutes or {}).items() if value}
+        report = Report(
+            practice_id=practice.id,
+            logged_by_id=logged_by.id,
+            received_on=received_on or date.today(),
+            trust_id=trust.id if trust is not None else None,
+            independent_provider=independent_provider,
+            specialty_code=specialty_code,
+            source=Source(source),
+            direction=Direction(direction),
+            category_slug=category_slug,
+            description=description,
+            action_taken=ActionTaken(action_taken),
+            patient_impact=PatientImpact(patient_impact),
+            staff_minutes_total=sum(staff.values()),
+            staff_time=[StaffTime(staff_role=role, minutes=m) for role, m in sorted(staff.items())],
+        )
+        if withdrawn:
+            report.withdrawn_at = utcnow()
+            report.withdrawn_by_id = logged_by.id
+            report.withdrawn_reason = "Logged twice"
+        self.session.add(report)
+        self.session.flush()
+        return report
+
+    def logged_report(self, user: User, *, submission_token: str | None = None, **fields):
+        """A report logged through ``services.log_report`` as ``user`` (triage suggestion and
+        audit event included). ``fields`` are raw form values overriding a valid case."""
+        from datetime import date
+
+        from tracker.reports import services
+
+        raw = {
+            "received_on": date.today().isoformat(), "trust_code": "RJ1", "specialty_code": "320",
+            "source": "clinic-letter", "category_slug": "investigations",
+            "description": "Cardiology letter: GP to arrange echo before review",
+            "action_taken": "done-under-protest", "patient_impact": "none", **fields,
+        }
+        data, errors = services.parse_report(raw)
+        if errors:
+            raise ValueError(f"invalid report fields for the factory: {errors}")
+        report, _ = services.log_report(user.practice, user, data, submission_token=submission_token)
+        self.session.flush()
+        return report

@@ -6,9 +6,10 @@ from pathlib import Path
 
 from flask import Flask
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from tracker.config import PROJECT_ROOT, load_config
-from tracker.extensions import csrf, db, login_manager, migrate
+from tracker.extensions import csrf, db, limiter, login_manager, migrate
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -26,11 +27,15 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     configure_templates(app)
     register_extensions(app)
+    from tracker.routing import IdConverter
+
+    app.url_map.converters["int"] = IdConverter  # before any route: ids beyond a column's range are 404
     register_blueprints(app)
 
     from tracker.web import register_errorhandlers, register_request_hooks
 
     register_request_hooks(app)
+    register_rate_limits(app)
     register_errorhandlers(app)
     register_commands(app)
     return app
@@ -69,15 +74,30 @@ def register_extensions(app: Flask) -> None:
     from tracker.accounts import sessions  # noqa: F401  (registers the user loader)
 
 
+def register_rate_limits(app: Flask) -> None:
+    # Behind a proxy, take the client's address (which the limits count by) from the proxy.
+    if app.config.get("PROXY_COUNT"):
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]
+    # After the request hooks, so that a refused request still gets a fresh request state.
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
+    limiter.init_app(app)
+
+
 def register_blueprints(app: Flask) -> None:
     from tracker.accounts.views import bp as accounts_bp
     from tracker.admin.views import bp as admin_bp
+    from tracker.evidence.views import bp as evidence_bp
+    from tracker.feedback.views import bp as feedback_bp
     from tracker.main.views import bp as main_bp
     from tracker.reports.blueprint import bp as reports_bp
+    from tracker.summaries.views import bp as summaries_bp
 
     # Route modules of the reports blueprint register themselves on import.
+    import tracker.reports.views  # noqa: F401
+    import tracker.reports.import_views  # noqa: F401
 
-    for blueprint in (main_bp, accounts_bp, admin_bp, reports_bp):
+    for blueprint in (main_bp, accounts_bp, admin_bp, reports_bp, feedback_bp, evidence_bp, summaries_bp):
         app.register_blueprint(blueprint)
 
 

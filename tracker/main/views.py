@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, Response, redirect, render_template, url_for
 from flask_login import current_user
 
 from tracker.accounts.permissions import Permission, public, requires
@@ -18,10 +18,26 @@ def index():
     return redirect(url_for("accounts.sign_in"))
 
 
+@bp.route("/health")
+@public
+def health():
+    """Liveness for operators and load balancers, and the benchmarks' trivial route:
+    no database, no session, no template."""
+    return Response("ok\n", mimetype="text/plain")
+
+
 @bp.route("/home")
 @requires(Permission.ACCOUNT_MANAGE_OWN)
 def home():
-    return render_template("main/home.html", title="Home")
+    practice_home = None
+    if current_user.role.belongs_to_practice and current_user.practice is not None:
+        from tracker.reports import queries
+
+        practice_home = {
+            "counts": queries.practice_counts(current_user.practice_id),
+            "latest": queries.latest_reports(current_user.practice_id),
+        }
+    return render_template("main/home.html", title="Home", practice_home=practice_home)
 
 
 @bp.route("/data-protection")
