@@ -89,3 +89,10 @@ def test_short_row_is_reported_with_its_line(db_session, tmp_path):
 def test_missing_folder_is_explained(db_session, tmp_path):
     with pytest.raises(OdsImportError, match="is not a folder"):
         import_ods(tmp_path / "nowhere")
+
+
+def test_contract_type_initialisms_stay_in_capitals():
+    from tracker.organisations.ods_import import title_case
+
+    assert title_case("MANOR BROOK PMS") == "Manor Brook PMS"
+    assert title_case("THE NEW SURGERY (APMS)") == "The New Surgery (APMS)"

@@ -130,7 +130,8 @@ def _read_headed_csv(path: Path, required: tuple[str, ...]) -> list[tuple[int, d
 
 def title_case(name: str) -> str:
     """ODS names are upper case; show them as people write them ("NHS", "ICB" kept)."""
-    keep_upper = {"NHS", "ICB", "UK", "GP", "PCN", "ENT", "HIV", "II", "III"}
+    # Initialisms that stay in capitals (PMS and APMS are GP contract types in practice names).
+    keep_upper = {"NHS", "ICB", "UK", "GP", "GPS", "PCN", "ENT", "HIV", "II", "III", "PMS", "APMS", "GMS", "LLP", "CIC", "MC"}
     words = []
     for word in name.split():
         bare = word.strip("(),")
