@@ -53,9 +53,11 @@ def configure_templates(app: Flask) -> None:
         "trim_blocks": True,
         "lstrip_blocks": True,
     }
+    from tracker import nhs_components
     from tracker.web import template_helpers
 
     template_helpers(app)
+    nhs_components.init_app(app)
 
 
 def register_extensions(app: Flask) -> None:

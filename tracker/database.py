@@ -37,4 +37,19 @@ def configure_engine_events() -> None:
     @event.listens_for(Engine, "begin")
     def _sqlite_begin(connection):
         if connection.dialect.name == "sqlite":
-            connection.exec_driver_sql("BEGIN")
+            connection.exec_driver_sql("BEGIN IMMEDIATE" if _request_writes() else "BEGIN")
+
+
+def _request_writes() -> bool:
+    """True inside a request that may write (anything but GET and HEAD).
+
+    Such a request takes SQLite's write lock when its transaction begins, so two of them
+    run one after the other. Otherwise both read, and the second to write fails with "database
+    is locked" however long it waits (its snapshot is older than the first one's commit): two
+    people saving the same case at once got the 503 page instead of the conflict page, and a
+    double-clicked form or withdrawal the 503 page instead of the case. Reads never wait:
+    in WAL mode they do not need the lock.
+    """
+    from flask import has_request_context, request
+
+    return has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")

@@ -6,3 +6,4 @@ from tracker.categories.models import Category, ContractReference  # noqa: F401
 from tracker.feedback.models import TrustRaise, TrustReply  # noqa: F401
 from tracker.organisations.models import ICB, LMC, Practice, Region, Specialty, Trust  # noqa: F401
 from tracker.reports.models import ImportJob, Report, StaffTime  # noqa: F401
+from tracker.summaries.models import ReportMonthSummary, ReportMonthSummaryClock  # noqa: F401

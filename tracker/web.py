@@ -11,7 +11,7 @@ from flask_wtf.csrf import CSRFError, generate_csrf
 from markupsafe import Markup
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException
 
 from tracker.accounts.permissions import Permission
 from tracker.accounts.sessions import enforce_expiry
@@ -42,6 +42,7 @@ def register_request_hooks(app: Flask) -> None:
         g.pop("database_down", None)
         g.csp_nonce = secrets.token_urlsafe(16)
         enforce_expiry()
+        _refuse_nul_characters()
 
     @app.after_request
     def _security_headers(response):
@@ -63,6 +64,25 @@ def register_request_hooks(app: Flask) -> None:
             # Pages may hold practice data: never keep them in a shared or browser cache.
             response.headers["Cache-Control"] = "no-store"
         return response
+
+
+def _refuse_nul_characters() -> None:
+    """Nobody types a NUL character, and PostgreSQL cannot store one in text (it raised an
+    error, so the user got the 500 page): a request with one in its path, query or form
+    fields gets the 400 page before any view reads it. Uploaded files are not checked here."""
+    values = [request.path]
+    for key, items in request.args.lists():
+        values += [key, *items]
+    if request.method == "POST":
+        for key, items in request.form.lists():
+            values += [key, *items]
+    if any("\x00" in value for value in values):
+        error = BadRequest()
+        error.user_message = (  # type: ignore[attr-defined]
+            "The page address or the form had a character in it that cannot be saved (a NUL character). "
+            "Go back, retype the text rather than pasting it, and try again."
+        )
+        raise error
 
 
 def _render_error(code: int, description: str | None = None):
@@ -174,10 +194,10 @@ def _navigation() -> list[dict]:
     return items
 
 
-def _known_endpoints() -> set[str]:
+def _known_endpoints():
     from flask import current_app
 
-    return set(current_app.view_functions)
+    return current_app.view_functions  # a dict: ``in`` looks up its keys, without a copy per link
 
 
 def template_helpers(app: Flask) -> None:

@@ -11,6 +11,7 @@ import time
 
 from flask import flash, session
 from flask_login import login_user, logout_user
+from sqlalchemy.orm import joinedload
 
 from tracker.accounts.models import User
 from tracker.extensions import db, login_manager
@@ -24,7 +25,8 @@ def load_user(session_id: str) -> User | None:
     user_id, _, version = session_id.partition(":")
     if not user_id.isdigit() or not version.isdigit():
         return None
-    user = db.session.get(User, int(user_id))
+    # With the practice and LMC in the same query: nearly every page shows one of them.
+    user = db.session.get(User, int(user_id), options=[joinedload(User.practice), joinedload(User.lmc)])
     if user is None or not user.active or user.session_version != int(version):
         return None
     return user

@@ -42,7 +42,9 @@ def _user_org(form: UserForm):
                 else "Enter the ODS code of the user's practice, like A81001",
             )
     elif role is Role.LMC_OFFICER:
-        lmc = db.session.get(LMC, int(form.lmc_id.data)) if (form.lmc_id.data or "").isdigit() else None
+        lmc_id = form.lmc_id.data or ""
+        # isascii: "²" is a digit to isdigit() but not a number to int(); 9 digits: an id the database can hold.
+        lmc = db.session.get(LMC, int(lmc_id)) if lmc_id.isascii() and lmc_id.isdigit() and len(lmc_id) <= 9 else None
         if lmc is None:
             form.add_error("lmc_id", "Choose the LMC this officer works for")
     return role, practice, lmc
@@ -51,8 +53,9 @@ def _user_org(form: UserForm):
 @bp.route("/users")
 @requires(Permission.ADMIN_USERS_MANAGE)
 def users():
-    query = (request.args.get("q") or "").strip()
-    page = max(request.args.get("page", 1, type=int), 1)
+    # Bounded: SQLite refuses a LIKE pattern over 50,000 bytes, and no name or email is that long.
+    query = (request.args.get("q") or "").strip()[:254]
+    page = min(max(request.args.get("page", 1, type=int), 1), 100_000)  # an offset the database can take
     statement = select(User).order_by(User.email)
     if query:
         pattern = f"%{query.lower()}%"

@@ -7,6 +7,7 @@ list items. The subject goes in bold after the salutation ("Dear ..."), as in a 
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 
 from flask import render_template
@@ -14,6 +15,17 @@ from flask import render_template
 from tracker.evidence.pdf import html_to_pdf
 
 BULLET = "- "
+
+# Characters XML (so Word and the PDF renderer) cannot hold: NUL and the other control
+# characters, which arrive pasted from other programs. Vertical tab and form feed are
+# Word's own line and page breaks.
+_NOT_IN_XML = re.compile("[\x00-\x08\x0e-\x1f\ufffe\uffff]")
+
+
+def document_text(text: str | None) -> str:
+    """``text`` without the characters a document cannot hold (run it before the identifier
+    guard, so that the guard checks exactly what goes into the file)."""
+    return _NOT_IN_XML.sub("", (text or "").replace("\x0b", "\n").replace("\x0c", "\n"))
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from tracker.evidence import data
 from tracker.evidence.blueprint import bp
 from tracker.evidence.downloads import send_download
 from tracker.evidence.forms import FILE_FORMATS, LetterChoiceForm, LetterSetForm, LetterTextForm
-from tracker.evidence.letter_files import letter_docx, letter_pdf
+from tracker.evidence.letter_files import document_text, letter_docx, letter_pdf
 from tracker.evidence.letters import (
     MAX_CASES_LISTED,
     LetterCase,
@@ -264,6 +264,7 @@ def _edit_page(subject: LetterSubject, form: LetterTextForm, template: LetterTem
 
 def _download(subject: LetterSubject):
     form = LetterTextForm()
+    form.subject.data, form.body.data = document_text(form.subject.data), document_text(form.body.data)
     choice = LetterChoiceForm(formdata=None, letter_type=form.letter_type.data, recipient=form.recipient.data)
     chosen = _chosen(choice, subject)
     if chosen is None:

@@ -355,15 +355,18 @@ class TrustFeedbackSummary:
     oldest_overdue_due_on: date | None = None
 
 
-def feedback_by_trust(lmc_id: int, today: date | None = None) -> dict[int, TrustFeedbackSummary]:
-    """``TrustFeedbackSummary`` for every trust the LMC has raised reports with, by trust id."""
+def feedback_by_trust(lmc_id: int, today: date | None = None,
+                      trust_id: int | None = None) -> dict[int, TrustFeedbackSummary]:
+    """``TrustFeedbackSummary`` for every trust the LMC has raised reports with, by trust id
+    (only ``trust_id``'s when given)."""
     today = today or date.today()
+    only = [TrustRaise.trust_id == trust_id] if trust_id is not None else []
     rows = db.session.execute(
         select(TrustRaise.trust_id, TrustRaise.reply_due_on, TrustReply.received_on, TrustReply.closed_on,
                func.count(raised_report.c.report_id))
         .outerjoin(TrustReply, TrustReply.raise_id == TrustRaise.id)
         .outerjoin(raised_report, raised_report.c.raise_id == TrustRaise.id)
-        .where(TrustRaise.lmc_id == lmc_id)
+        .where(TrustRaise.lmc_id == lmc_id, *only)
         .group_by(TrustRaise.id, TrustRaise.trust_id, TrustRaise.reply_due_on, TrustReply.received_on,
                   TrustReply.closed_on)
     ).all()
@@ -386,7 +389,7 @@ def feedback_by_trust(lmc_id: int, today: date | None = None) -> dict[int, Trust
 
 def trust_feedback_summary(lmc_id: int, trust_id: int, today: date | None = None) -> TrustFeedbackSummary:
     """For the trust summary page: counts of the LMC's raises with that trust (all zero if none)."""
-    return feedback_by_trust(lmc_id, today).get(trust_id, TrustFeedbackSummary())
+    return feedback_by_trust(lmc_id, today, trust_id).get(trust_id, TrustFeedbackSummary())
 
 
 def raises_for_report(report_id: int) -> list[TrustRaise]:

@@ -184,7 +184,7 @@ _REPORT_ANCHORS = {
 def _posted_report_ids() -> tuple[list[int], bool]:
     values = request.form.getlist("report_id")
     # Nine digits at most: a longer "id" cannot be a report and must not reach the database.
-    ids = sorted({int(v) for v in values if v.isdigit() and len(v) <= 9})
+    ids = sorted({int(v) for v in values if v.isascii() and v.isdigit() and len(v) <= 9})  # "²".isdigit() is True
     return ids, len(ids) != len(set(values))
 
 

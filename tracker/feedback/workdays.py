@@ -135,11 +135,17 @@ def working_days_between(a: date, b: date) -> int:
     """
     if b < a:
         return -working_days_between(b, a)
-    count, day = 0, a
-    while day < b:
+    # Whole weeks hold five weekdays each; then the days left over; then take off the bank
+    # holidays that fall on weekdays in between. (A trust page counts this for every raise of
+    # the LMC: day by day it took most of a second for a few thousand raises.)
+    weeks, rest = divmod((b - a).days, 7)
+    count, day = weeks * 5, a + timedelta(days=weeks * 7)
+    for _ in range(rest):
         day += timedelta(days=1)
-        if is_working_day(day):
+        if day.weekday() < SATURDAY:
             count += 1
+    for year in range(a.year, b.year + 1):
+        count -= sum(1 for holiday in bank_holidays(year) if a < holiday <= b and holiday.weekday() < SATURDAY)
     return count
 
 

@@ -33,10 +33,8 @@ def home():
     if current_user.role.belongs_to_practice and current_user.practice is not None:
         from tracker.reports import queries
 
-        practice_home = {
-            "counts": queries.practice_counts(current_user.practice_id),
-            "latest": queries.latest_reports(current_user.practice_id),
-        }
+        counts, latest = queries.practice_home(current_user.practice_id)
+        practice_home = {"counts": counts, "latest": latest}
     return render_template("main/home.html", title="Home", practice_home=practice_home)
 
 

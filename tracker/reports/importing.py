@@ -648,7 +648,9 @@ def insert_rows(rows: list[list], *, job_id: int, practice_id: int, user_id: int
             for role, m in spent
         ]
         if staff:
-            db.session.execute(insert(staff_table), staff)
+            # One multi-row statement, not one per row: the monthly summary's triggers then
+            # add each chunk's minutes once (tracker/summaries/models.py).
+            db.session.execute(insert(staff_table).values(staff))
         created += len(chunk)
         if progress:
             progress(created)

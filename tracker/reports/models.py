@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, func
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db_types import UTCDateTime, enum_by_value, utcnow
@@ -123,6 +123,12 @@ class Report(db.Model):
         # The practice's own log, newest first, and the trust summaries by period.
         Index("ix_report_practice_received", "practice_id", "received_on"),
         Index("ix_report_trust_received", "trust_id", "received_on"),
+        # A practice's latest reports (home page, the quick form's recently used lists).
+        Index("ix_report_practice_id", "practice_id", "id"),
+        # Counting a practice's reports that count (home page; summaries' part months): the
+        # index alone answers, without reading the rows.
+        Index("ix_report_practice_live", "practice_id", "received_on",
+              sqlite_where=text("withdrawn_at IS NULL"), postgresql_where=text("withdrawn_at IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -10,12 +10,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, and_, func, select
+from sqlalchemy import ColumnElement, Select, String, and_, cast, func, literal, select, union_all
 from sqlalchemy.orm import joinedload
 
+from tracker import reference_cache
 from tracker.categories.models import Category
 from tracker.extensions import db
-from tracker.organisations.models import Specialty, Trust
+from tracker.organisations.models import Trust
 from tracker.reports.models import Report, Source, Status
 from tracker.reports.services import parse_date
 
@@ -95,7 +96,8 @@ def parse_filters(args: Mapping[str, str], category_slugs: set[str]) -> ReportFi
     # Dates read newest first; names read A to Z.
     filters.descending = (order or _default_order(filters.sort)) == "desc"
     page = args.get("page") or "1"
-    filters.page = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
+    # isascii: "²" is a digit to isdigit() but not a number to int().
+    filters.page = int(page) if page.isascii() and page.isdigit() and 0 < int(page) < 100_000 else 1
     return filters
 
 
@@ -212,6 +214,37 @@ def practice_counts(practice_id: int, today: date | None = None) -> PracticeCoun
     return PracticeCounts(this_month or 0, total or 0)
 
 
+@dataclass(frozen=True)
+class LatestReport:
+    id: int
+    received_on: date
+    description: str
+    provider_name: str
+
+
+def practice_home(practice_id: int, today: date | None = None, limit: int = 5) -> tuple[PracticeCounts, list[LatestReport]]:
+    """The home page's counts and latest reports in one query (it is on every sign-in).
+
+    The counts ride on the latest rows as two sub-selects; with no latest rows there is no
+    report that is not withdrawn, so both counts are 0.
+    """
+    today = today or date.today()
+    mine = (Report.practice_id == practice_id, Report.withdrawn_at.is_(None))
+    this_month = select(func.count()).where(*mine, Report.received_on >= today.replace(day=1)).scalar_subquery()
+    total = select(func.count()).where(*mine).scalar_subquery()
+    rows = db.session.execute(
+        select(Report.id, Report.received_on, Report.description, Report.independent_provider, Trust.name,
+               this_month, total)
+        .outerjoin(Trust, Trust.id == Report.trust_id)
+        .where(*mine)
+        .order_by(Report.id.desc())  # newest first: ids only grow (index ix_report_practice_id)
+        .limit(limit)
+    ).all()
+    counts = PracticeCounts(rows[0][5], rows[0][6]) if rows else PracticeCounts(0, 0)
+    latest = [LatestReport(r[0], r[1], r[2], r[4] or r[3] or "") for r in rows]
+    return counts, latest
+
+
 def latest_reports(practice_id: int, limit: int = 5) -> list[Report]:
     return list(
         db.session.scalars(
@@ -241,28 +274,58 @@ def _recent(practice_id: int, column) -> list:
     return list(rows)
 
 
-def recent_trusts(practice_id: int) -> list[Trust]:
-    ids = _recent(practice_id, Report.trust_id)
-    trusts = {t.id: t for t in db.session.scalars(select(Trust).where(Trust.id.in_(ids)))} if ids else {}
-    return [trusts[i] for i in ids if i in trusts and trusts[i].is_open()]
+def _recent_select(practice_id: int, column, kind: str):
+    """The practice's ``RECENT_LIMIT`` latest distinct values of ``column`` (see ``_recent``), as text."""
+    latest = (
+        select(column.label("value"), Report.id.label("report_id"))
+        .where(Report.practice_id == practice_id, column.is_not(None))
+        .order_by(Report.id.desc())
+        .limit(RECENT_WINDOW)
+        .subquery()
+    )
+    ranked = (
+        select(literal(kind).label("kind"), cast(latest.c.value, String).label("value"),
+               func.max(latest.c.report_id).label("last_id"))
+        .group_by(latest.c.value)
+        .order_by(func.max(latest.c.report_id).desc())
+        .limit(RECENT_LIMIT)
+        .subquery()
+    )
+    return select(ranked.c.kind, ranked.c.value, ranked.c.last_id)
 
 
-def recent_specialties(practice_id: int) -> list[Specialty]:
-    codes = _recent(practice_id, Report.specialty_code)
-    found = {s.code: s for s in db.session.scalars(select(Specialty).where(Specialty.code.in_(codes)))} if codes else {}
-    return [found[c] for c in codes if c in found]
+def recent_choices(practice_id: int) -> tuple[list[reference_cache.TrustChoice], list[reference_cache.SpecialtyChoice]]:
+    """``recent_trusts`` and ``recent_specialties`` in one query (the quick form needs both)."""
+    rows = db.session.execute(union_all(
+        _recent_select(practice_id, Report.trust_id, "trust"),
+        _recent_select(practice_id, Report.specialty_code, "specialty"),
+    )).all()
+    rows.sort(key=lambda row: -row.last_id)
+    trusts, specialties = reference_cache.open_trusts_by_id(), reference_cache.specialties_by_code()
+    recent_trusts = [trusts[int(r.value)] for r in rows if r.kind == "trust" and int(r.value) in trusts]
+    recent_specialties = [specialties[r.value] for r in rows if r.kind == "specialty" and r.value in specialties]
+    return recent_trusts, recent_specialties
 
 
-def open_trusts() -> list[Trust]:
-    return list(db.session.scalars(select(Trust).where(Trust.open_clause()).order_by(Trust.name)))
+def recent_trusts(practice_id: int) -> list[reference_cache.TrustChoice]:
+    """Open trusts in the practice's latest reports, most recently used first."""
+    return recent_choices(practice_id)[0]
 
 
-def all_specialties() -> list[Specialty]:
-    return list(db.session.scalars(select(Specialty).order_by(Specialty.name)))
+def recent_specialties(practice_id: int) -> list[reference_cache.SpecialtyChoice]:
+    return recent_choices(practice_id)[1]
 
 
-def categories() -> list[Category]:
-    return list(db.session.scalars(select(Category).order_by(Category.position)))
+def open_trusts() -> tuple[reference_cache.TrustChoice, ...]:
+    return reference_cache.open_trusts()
+
+
+def all_specialties() -> tuple[reference_cache.SpecialtyChoice, ...]:
+    return reference_cache.specialties()
+
+
+def categories() -> tuple[reference_cache.CategoryChoice, ...]:
+    return reference_cache.categories()
 
 
 @dataclass

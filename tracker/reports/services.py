@@ -17,11 +17,10 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from tracker import audit, privacy, triage
-from tracker.categories.models import Category
+from tracker import audit, privacy, reference_cache, triage
 from tracker.db_types import utcnow
 from tracker.extensions import db
-from tracker.organisations.models import Practice, Specialty, Trust
+from tracker.organisations.models import Practice
 from tracker.reports.models import (
     ActionTaken,
     Direction,
@@ -110,13 +109,14 @@ class ReferenceLookup:
     """The reference rows a parse needs, loaded once (an import parses thousands of rows)."""
 
     def __init__(self):
-        self.categories = set(db.session.scalars(select(Category.slug)))
-        self.specialties = set(db.session.scalars(select(Specialty.code)))
+        # Kept per process for a minute (tracker/reference_cache.py): every logged case needs them.
+        self.categories = reference_cache.category_slugs()
+        self.specialties = reference_cache.specialty_codes()
         self._trusts: dict[str, int] | None = None
 
     def trust_id(self, code: str) -> int | None:
         if self._trusts is None:
-            self._trusts = {c: i for c, i in db.session.execute(select(Trust.ods_code, Trust.id))}
+            self._trusts = reference_cache.trust_ids_by_code()
         return self._trusts.get(code.strip().upper())
 
 

@@ -11,6 +11,7 @@ from datetime import date
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from tracker import privacy, triage
@@ -20,7 +21,7 @@ from tracker.audit.models import AuditEvent
 from tracker.categories.models import Category
 from tracker.extensions import db
 from tracker.organisations.models import Practice
-from tracker.reports import forms, queries, services
+from tracker.reports import form_options, forms, queries, services  # noqa: F401  (form_options: template helpers)
 from tracker.reports.blueprint import bp
 from tracker.reports.models import ActionTaken, Direction, PatientImpact, Report, Source, StaffRole, Status
 
@@ -37,7 +38,7 @@ def _practice() -> Practice:
 
 def _load_report(report_id: int) -> Report:
     """The report, if it belongs to the user's practice; 404 otherwise (even if it exists)."""
-    report = db.session.get(Report, report_id)
+    report = db.session.get(Report, report_id, options=[joinedload(Report.trust)])  # pages name the provider
     if report is None or report.practice_id != _practice().id:
         abort(404)
     return report
@@ -51,16 +52,17 @@ def _render_form(template: str, form: forms.ReportForm, **context) -> str:
     practice = _practice()
     trusts = queries.open_trusts()
     report = context.get("report")
-    if report is not None and report.trust is not None and report.trust not in trusts:
+    if report is not None and report.trust is not None and all(t.id != report.trust_id for t in trusts):
         # A trust that has closed since the report was logged stays choosable for that report.
         trusts = sorted([*trusts, report.trust], key=lambda t: t.name)
+    recent_trusts, recent_specialties = queries.recent_choices(practice.id)
     return render_template(
         template,
         form=form,
         form_errors=form.error_summary(),
-        recent_trusts=queries.recent_trusts(practice.id),
+        recent_trusts=recent_trusts,
         trusts=trusts,
-        recent_specialties=queries.recent_specialties(practice.id),
+        recent_specialties=recent_specialties,
         specialties=queries.all_specialties(),
         categories=queries.categories(),
         sources=list(Source),
@@ -112,18 +114,19 @@ def new_report():
         if data is None:
             return _render_form("reports/new.html", form, **again)
         report, created = services.log_report(practice, current_user, data, submission_token=token)
+        report_id = report.id  # read before the commit, which would make reading it a query
         db.session.commit()
         if not created:
             flash("You had already saved this form, so it was not logged a second time.", "info")
         if request.form.get("action") == SAVE_AND_LOG_ANOTHER:
-            return redirect(url_for("reports.new_report", logged=report.id))
-        return redirect(url_for("reports.report_logged", report_id=report.id))
+            return redirect(url_for("reports.new_report", logged=report_id))
+        return redirect(url_for("reports.report_logged", report_id=report_id))
 
     last = queries.last_used_by(current_user.id, practice.id)
     form = forms.default_form(date.today(), trust_code=last.trust_code, source=last.source)
     just_logged = None
     logged = request.args.get("logged", "")
-    if logged.isdigit():
+    if logged.isascii() and logged.isdigit() and len(logged) <= 9:  # an id the database can hold
         just_logged = db.session.get(Report, int(logged))
         if just_logged is not None and just_logged.practice_id != practice.id:
             just_logged = None
@@ -280,7 +283,7 @@ def edit_report(report_id: int):
                             report=report, version=report.version)
 
     version = request.form.get("version", "")
-    if not version.isdigit() or int(version) != report.version:
+    if not (version.isascii() and version.isdigit()) or int(version) != report.version:
         return _conflict(report)
     form, data = _parse(request.form)
     if data is None:
@@ -311,6 +314,11 @@ def withdraw_report(report_id: int):
             services.withdraw_report(report, current_user, reason)
         except services.ReportError as error:  # raised before anything changed
             errors = error.errors
+        except StaleDataError:
+            # Someone withdrew or changed it at the same moment: theirs stands, nothing of this is kept.
+            db.session.rollback()
+            flash("Someone else changed this case at the same time. Check it before withdrawing it.", "info")
+            return redirect(url_for("reports.report_detail", report_id=report_id))
         else:
             db.session.commit()
             flash("Case withdrawn. It is kept for the record, but left out of your counts and of summaries.", "info")

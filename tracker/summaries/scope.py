@@ -9,12 +9,43 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, literal, or_, select, union_all
 
 from tracker.accounts.permissions import Permission
-from tracker.organisations.models import practice_ids_for_lmc
+from tracker.extensions import db
+from tracker.organisations.models import Practice, lmc_icb, lmc_practice, practice_ids_for_lmc
 from tracker.reports.models import Report
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How an LMC's practices are defined: whole ICBs, and listed practices outside them.
+
+    The summary table counts reports by the practice's ICB, so it answers for the ICBs;
+    reports of ``listed_elsewhere`` practices are read from the report table.
+    """
+
+    icb_codes: tuple[str, ...]
+    listed_elsewhere: tuple[int, ...]
+
+
+def lmc_coverage(lmc_id: int) -> Coverage:
+    """One query: the LMC's ICB codes and its listed practices that are not in those ICBs."""
+    own_icbs = select(lmc_icb.c.icb_code).where(lmc_icb.c.lmc_id == lmc_id)
+    listed = (
+        select(literal("p"), Practice.icb_code, Practice.id)
+        .join(lmc_practice, lmc_practice.c.practice_id == Practice.id)
+        .where(lmc_practice.c.lmc_id == lmc_id,
+               or_(Practice.icb_code.is_(None), Practice.icb_code.not_in(own_icbs)))
+    )
+    icbs = select(literal("i"), lmc_icb.c.icb_code, literal(0)).where(lmc_icb.c.lmc_id == lmc_id)
+    rows = db.session.execute(union_all(icbs, listed)).all()
+    return Coverage(
+        icb_codes=tuple(sorted(code for kind, code, _ in rows if kind == "i")),
+        listed_elsewhere=tuple(sorted(practice_id for kind, _, practice_id in rows if kind == "p")),
+    )
 
 
 class ScopeKind(StrEnum):
@@ -40,6 +71,13 @@ class SummaryScope:
     def covers_many_practices(self) -> bool:
         """True for an LMC: pages then hide practice names unless asked."""
         return self.kind is ScopeKind.LMC
+
+    @cached_property
+    def coverage(self) -> Coverage | None:
+        """An LMC's ICBs and listed practices, read once per scope; None for a practice."""
+        if self.kind is not ScopeKind.LMC:
+            return None
+        return lmc_coverage(self.organisation_id)
 
     def report_clause(self) -> ColumnElement[bool]:
         """The WHERE condition that keeps reports to this scope's practices."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import String
+from sqlalchemy import Date, String
 from sqlalchemy.exc import CompileError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
@@ -33,3 +33,26 @@ def _year_month_postgresql(element, compiler, **kw):
 @compiles(year_month)
 def _year_month_other(element, compiler, **kw):
     raise CompileError(f"year_month() has no SQL for the {compiler.dialect.name} database")
+
+
+class month_start(FunctionElement):
+    """The first day of a date column's month, as a date (the summary table's ``month``)."""
+
+    type = Date()
+    name = "month_start"
+    inherit_cache = True
+
+
+@compiles(month_start, "sqlite")
+def _month_start_sqlite(element, compiler, **kw):
+    return "date(%s, 'start of month')" % compiler.process(element.clauses, **kw)
+
+
+@compiles(month_start, "postgresql")
+def _month_start_postgresql(element, compiler, **kw):
+    return "CAST(date_trunc('month', CAST(%s AS timestamp)) AS date)" % compiler.process(element.clauses, **kw)
+
+
+@compiles(month_start)
+def _month_start_other(element, compiler, **kw):
+    raise CompileError(f"month_start() has no SQL for the {compiler.dialect.name} database")

@@ -7,8 +7,11 @@ queries, and render. They never write.
 from __future__ import annotations
 
 from datetime import date
+import re
+from urllib.parse import quote, quote_plus
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from markupsafe import Markup
 from sqlalchemy import select
 
 from tracker.extensions import db
@@ -17,12 +20,14 @@ from tracker.summaries import queries
 from tracker.summaries.access import requires_summary_access
 from tracker.summaries.charts import monthly_chart
 from tracker.summaries.drilldown import parse_drilldown
-from tracker.summaries import exports
+from tracker.summaries import exports, figure_cache, formatting
 from tracker.summaries.periods import Period, Preset, choose_period
 from tracker.summaries.queries import ReportFilter
 from tracker.summaries.scope import SummaryScope
 
 bp = Blueprint("summaries", __name__, url_prefix="/summaries")
+for _name, _function in formatting.TEMPLATE_GLOBALS.items():
+    bp.add_app_template_global(_function, _name)
 
 PAGE_SIZE = 50
 
@@ -32,13 +37,49 @@ def _form_errors(errors: dict[str, str], anchor: str | None = None) -> list[dict
     return [{"text": message, "href": f"#{anchor or field}"} for field, message in errors.items()]
 
 
+_URL_SAFE = "!$'()*,/:;?@"  # what url_for leaves unescaped in a query string
+_PLAIN = re.compile(r"[A-Za-z0-9_.~-]*")  # text that quoting leaves as it is
+
+
+def _quote(value) -> str:
+    text = str(value)
+    return text if _PLAIN.fullmatch(text) else quote_plus(text, safe=_URL_SAFE)
+
+
+def _query_string(params: dict) -> str:
+    """``params`` as ``url_for`` writes them into a URL (same order, same escaping)."""
+    return "&".join(f"{_quote(k)}={_quote(v)}" for k, v in params.items() if v is not None)
+
+
 def _drill(period: Period, **fixed):
-    """A template helper: the drill-down URL for ``period`` plus filters, e.g. ``drill(category='x')``."""
+    """A template helper: the drill-down URL for ``period`` plus filters, e.g. ``drill(category='x')``.
+
+    The same URL as ``url_for("summaries.reports", ...)``, built by hand: a ranking table
+    has a thousand of these links, and ``url_for`` was most of the page's time.
+    """
+    base = url_for("summaries.reports")
+    made: dict[tuple, str] = {}  # a ranking row links to the same reports from three cells
 
     def url(**filters) -> str:
         target = filters.pop("period", None) or period
         params = {**fixed, **{k: v for k, v in filters.items() if v not in (None, "")}}
-        return url_for("summaries.reports", **{"from": target.start.isoformat(), "to": target.end.isoformat()}, **params)
+        key = (target, tuple(params.items()))
+        if key not in made:
+            query = {"from": target.start.isoformat(), "to": target.end.isoformat(), **params}
+            made[key] = f"{base}?{_query_string(query)}"
+        return made[key]
+
+    return url
+
+
+def _trust_link(choice):
+    """A template helper: ``url_for("summaries.trust", ods_code=..., **period args)``, built by hand."""
+    args = choice.query_args()
+    prefix = url_for("summaries.trust", ods_code="ODS")[: -len("ODS")]
+    suffix = f"?{_query_string(args)}" if args else ""
+
+    def url(ods_code: str) -> str:
+        return f"{prefix}{quote(ods_code, safe='')}{suffix}"
 
     return url
 
@@ -55,12 +96,21 @@ def index(scope: SummaryScope):
     if choice.errors:
         return render_template("summaries/index.html", title=_page_title(scope), form_errors=_form_errors(choice.errors), **context)
     period = choice.period
+    data = figure_cache.data_key(scope)
+    key = None if data is None else ("index", data, period, tuple(choice.query_args().items()))
+    figures = figure_cache.remembered(key, lambda: _index_figures(scope, choice))
+    return render_template("summaries/index.html", title=_page_title(scope), figures=Markup(figures), **context)
+
+
+def _index_figures(scope: SummaryScope, choice) -> str:
+    """The summary page's figures as HTML: the ranking, the chart and their tables."""
+    period = choice.period
     ranking = queries.provider_ranking(scope, period)
     months = queries.monthly_counts(scope, ReportFilter.for_period(period))
     chart = monthly_chart(months, title=f"Reports per month, all providers, {scope.name}", chart_id="all-providers")
     return render_template(
-        "summaries/index.html", title=_page_title(scope), ranking=ranking, chart=chart, chart_months=months,
-        chart_svg=chart, drill=_drill(period), **context,
+        "summaries/_dashboard_figures.html", ranking=ranking, chart=chart, chart_months=months,
+        chart_svg=chart, drill=_drill(period), trust_link=_trust_link(choice), choice=choice,
     )
 
 
@@ -75,7 +125,10 @@ def trust(scope: SummaryScope, ods_code: str):
     if choice.errors:
         return render_template("summaries/trust.html", title=trust.name, form_errors=_form_errors(choice.errors), **context)
     period = choice.period
-    summary = queries.trust_summary(scope, trust, period, current_app.config["HOURLY_RATES"])
+    rates = current_app.config["HOURLY_RATES"]
+    data = figure_cache.data_key(scope)
+    key = None if data is None else ("trust", data, trust.id, trust.name, period, tuple(sorted(rates.items())))
+    summary = figure_cache.remembered(key, lambda: queries.trust_summary(scope, trust, period, rates))
     total_chart = monthly_chart(summary.by_month, title=f"Reports per month from {trust.name}", chart_id="trust-total")
 
     with_reports = [c for c in summary.by_category if c.count]

@@ -1,0 +1,96 @@
+"""NHS.UK components rendered once and remembered: ``{{ nhs("radios", params) }}``.
+
+The NHS.UK Jinja macros are generic and slow: about 3 ms a call, 12 ms for a page's header
+and footer, most of the quick form's time. Their output depends on ``params`` alone, and
+most pages call them with the same params again and again (the header of one user on one
+section, the category radios with one of eleven values chosen), so this renders each
+distinct call once per process and then hands back the same markup. It is the macro's own
+output, not a copy of it: the HTML cannot drift from the NHS.UK templates.
+
+Use it instead of importing a macro: ``{{ nhs("dateInput", {...}) }}`` renders
+``nhsuk/components/date-input/macro.jinja``'s ``dateInput``. Params must be plain data
+(text, numbers, booleans, lists, dicts, Markup, ``undefined``); a call with a ``caller``
+block cannot be cached, so keep importing the macro for those. Anything that changes on
+every request (a CSRF token) must not be in the params: put a placeholder in and replace
+it afterwards, as ``layout.html`` does for the sign-out form.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Mapping
+
+from flask import Flask
+from jinja2 import Environment, Undefined
+from markupsafe import Markup
+
+MAX_ENTRIES = 4096  # distinct calls kept per process (a few KB each)
+
+
+class _Missing:
+    """What ``undefined`` freezes to (every Undefined renders the same way in a macro)."""
+
+    def __repr__(self) -> str:
+        return "undefined"
+
+
+_UNDEFINED = _Missing()
+
+
+def _freeze(value):
+    """A hashable key that tells apart every params value that renders differently."""
+    if isinstance(value, Undefined):
+        return _UNDEFINED
+    if isinstance(value, Markup):
+        return ("markup", str(value))
+    if isinstance(value, str | int | float | bool) or value is None:
+        return (type(value).__name__, value)
+    if isinstance(value, Mapping):
+        return ("dict", tuple((key, _freeze(item)) for key, item in value.items()))
+    if isinstance(value, list | tuple):
+        return ("list", tuple(_freeze(item) for item in value))
+    raise TypeError(f"nhs() params hold a {type(value).__name__}: pass plain data")
+
+
+def _template_path(macro: str) -> str:
+    folder = re.sub(r"(?<!^)([A-Z])", r"-\1", macro).lower()  # dateInput -> date-input
+    return f"nhsuk/components/{folder}/macro.jinja"
+
+
+class ComponentCache:
+    def __init__(self, environment: Environment, max_entries: int = MAX_ENTRIES):
+        self.environment = environment
+        self.max_entries = max_entries
+        self._entries: OrderedDict[tuple, Markup] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    def render(self, macro: str, params: Mapping | None = None) -> Markup:
+        params = params if params is not None else {}
+        key = (macro, _freeze(params))
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+                self.hits += 1
+                return found
+        module = self.environment.get_template(_template_path(macro)).module
+        html = Markup(getattr(module, macro)(params))
+        with self._lock:
+            self.misses += 1
+            self._entries[key] = html
+            if len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+        return html
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+def init_app(app: Flask) -> None:
+    cache = ComponentCache(app.jinja_env)
+    app.extensions["nhs_components"] = cache
+    app.jinja_env.globals["nhs"] = cache.render
