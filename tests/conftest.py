@@ -11,12 +11,18 @@ import time
 
 import pytest
 from argon2 import PasswordHasher
+from hypothesis import settings
 from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
 from sqlalchemy import create_engine, text
 
 from tracker.config import PROJECT_ROOT, normalise_database_url
 
 ODS_FOLDER = PROJECT_ROOT / "data" / "ods"
+
+# Property tests assert behaviour, never speed: a busy 2-core CI machine must not fail them
+# on hypothesis's per-example deadline.
+settings.register_profile("tracker", deadline=None)
+settings.load_profile("tracker")
 
 
 class _ConnectionBoundSession(FlaskSQLAlchemySession):
