@@ -765,6 +765,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from tracker.extensions import db
 
     app = create_app()
+    if app.config["PRODUCTION"]:
+        # It makes sign-ins with a published password and two-factor secret: never in production.
+        print("Error: the bench generator is refused when TRACKER_ENV is production.", file=sys.stderr)
+        return 1
     if args.upgrade_only:
         with app.app_context():
             prepare_database()

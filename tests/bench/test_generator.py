@@ -199,3 +199,16 @@ def test_bulk_load_mode_leaves_the_schema_as_it_was_and_the_monthly_summary_righ
     if inspect(connection).has_table("report_month_summary"):
         counted = scalar(connection, "SELECT count(*) FROM report WHERE withdrawn_at IS NULL")
         assert scalar(connection, "SELECT sum(reports) FROM report_month_summary") == counted
+
+
+def test_the_command_is_refused_in_production(monkeypatch, tmp_path, capsys):
+    from bench.generate import main
+
+    target = tmp_path / "never.db"
+    monkeypatch.setenv("TRACKER_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "s" * 40)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{target}")  # main() sets it; restored afterwards
+    monkeypatch.setenv("TRACKER_INSTANCE_PATH", str(tmp_path))
+    assert main(["--database-url", f"sqlite:///{target}", "--reports", "10"]) == 1
+    assert "refused when TRACKER_ENV is production" in capsys.readouterr().err
+    assert not target.exists()
