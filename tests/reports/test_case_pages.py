@@ -282,3 +282,10 @@ def test_colleagues_see_and_change_each_others_cases(client, db_session, factory
     assert client.get(f"/reports/{report.id}").status_code == 200
     response = client.post(f"/reports/{report.id}/edit", data=_edit_form(report, patient_impact="delay"))
     assert response.status_code == 302
+
+
+def test_absurdly_long_version_is_a_conflict_not_a_server_error(client, factory, login):
+    user = login(factory.user("practice-user"))
+    report = factory.logged_report(user)
+    response = client.post(f"/reports/{report.id}/edit", data={"version": "9" * 4301})
+    assert response.status_code == 409

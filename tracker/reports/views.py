@@ -283,7 +283,8 @@ def edit_report(report_id: int):
                             report=report, version=report.version)
 
     version = request.form.get("version", "")
-    if not (version.isascii() and version.isdigit()) or int(version) != report.version:
+    # Nine digits at most: a version the column can hold (and int() of thousands of digits raises).
+    if not (version.isascii() and version.isdigit() and len(version) <= 9) or int(version) != report.version:
         return _conflict(report)
     form, data = _parse(request.form)
     if data is None:
