@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -13,6 +12,7 @@ from sqlalchemy import func, select
 from tracker.accounts import services as accounts
 from tracker.accounts.permissions import Role
 from tracker.config import PROJECT_ROOT
+from tracker.cli import fail as _fail
 from tracker.extensions import db
 from tracker.maintenance.cli import backup_command, purge_command, restore_command
 from tracker.organisations import services as organisations
@@ -30,12 +30,6 @@ tracker_cli.add_command(check_text_command, "check-text")
 tracker_cli.add_command(backup_command)
 tracker_cli.add_command(restore_command)
 tracker_cli.add_command(purge_command)
-
-
-def _fail(message: str) -> None:
-    db.session.rollback()
-    click.echo(f"Error: {message}", err=True)
-    sys.exit(1)
 
 
 @tracker_cli.command("import-ods")

@@ -8,14 +8,9 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from tracker.cli import fail as _fail
 from tracker.extensions import db
 from tracker.maintenance import MaintenanceError, backups, retention
-
-
-def _fail(message: str) -> None:
-    db.session.rollback()
-    click.echo(f"Error: {message}", err=True)
-    sys.exit(1)
 
 
 @click.command("backup")
