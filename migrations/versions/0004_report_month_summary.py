@@ -4,7 +4,9 @@
 provider, the number of reports that are not withdrawn, by category, and their staff
 minutes by role. Triggers on ``report``, ``staff_time`` and ``practice`` keep it equal to
 that aggregate on every write, whichever code (or hand-written SQL) makes it; the
-upgrade fills it from the reports already there.
+upgrade fills it from the reports already there. ``report_month_summary_clock`` counts the
+changes to each ICB's rows (the summaries' figure cache reads it). Two indexes on
+``report`` serve a practice's latest reports and its counts.
 
 The trigger SQL is written out here, once for SQLite and once for PostgreSQL, from the
 same pieces, so that this revision stays what it was whatever the app code becomes.
@@ -12,7 +14,7 @@ same pieces, so that this revision stays what it was whatever the app code becom
 Beware when a later revision changes ``report``, ``staff_time`` or ``practice`` on SQLite
 with ``batch_alter_table``: it copies the table and drops the old one, and the triggers
 with it. Such a revision must create the triggers again (``create_triggers`` below);
-tests/summaries/test_month_summary_triggers.py fails when they are missing.
+tests/performance/test_month_summary_triggers.py fails when they are missing.
 
 Revision ID: 0004
 Revises: 0003

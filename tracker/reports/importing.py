@@ -618,6 +618,11 @@ def insert_rows(rows: list[list], *, job_id: int, practice_id: int, user_id: int
     to import a row of a job twice, and the token ties the ids that come back (in no
     promised order) to the rows that need staff time.
     """
+    if db.session.get_bind().dialect.name == "postgresql":  # COPY: several times faster (bulk_copy.py)
+        from tracker.reports.bulk_copy import copy_rows
+
+        return copy_rows(rows, job_id=job_id, practice_id=practice_id, user_id=user_id, chunk_rows=CHUNK_ROWS,
+                         progress=progress)
     report_table, staff_table = Report.__table__, StaffTime.__table__
     insert_reports = insert(report_table).returning(report_table.c.id, report_table.c.submission_token)
     now = utcnow()
@@ -648,9 +653,7 @@ def insert_rows(rows: list[list], *, job_id: int, practice_id: int, user_id: int
             for role, m in spent
         ]
         if staff:
-            # One multi-row statement, not one per row: the monthly summary's triggers then
-            # add each chunk's minutes once (tracker/summaries/models.py).
-            db.session.execute(insert(staff_table).values(staff))
+            db.session.execute(insert(staff_table), staff)
         created += len(chunk)
         if progress:
             progress(created)
