@@ -373,6 +373,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--regenerate", action="store_true", help="generate the databases again")
     parser.add_argument("--skip-server", action="store_true", help="only the in-process measurements")
+    parser.add_argument("--server-only", action="store_true",
+                        help="only the measurements through gunicorn (pages and logging cases)")
     args = parser.parse_args(argv)
     engines = [e.strip() for e in args.engines.split(",") if e.strip()]
     if set(engines) - {"sqlite", "postgresql"}:
@@ -393,12 +395,14 @@ def main(argv: list[str] | None = None) -> int:
                 server_measurements(dataset, url, budget, config)
             except Exception as error:  # report it and go on to the in-process figures
                 say(f"{dataset.label}.server failed  {type(error).__name__}: {str(error)[:300]}")
+        if args.server_only:
+            continue
         measure_args = ["bench.measure", "--database-url", url, "--label", dataset.label]
         if args.quick:
             measure_args += ["--repeat", "3", "--import-rows", "10000"]
         run_child(measure_args)
 
-    if "postgresql" in engines and not args.quick:
+    if "postgresql" in engines and not args.quick and not args.server_only:
         national = Dataset("postgresql", "5m")
         url = databases.ensure(national, args.regenerate)
         run_child(["bench.measure", "--database-url", url, "--label", national.label, "--only", "dashboard,summary,rollup"])

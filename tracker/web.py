@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import secrets
 
-from flask import Flask, g, render_template, request, url_for
+from flask import Flask, current_app, g, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, generate_csrf
 from markupsafe import Markup
@@ -13,7 +13,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlch
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import BadRequest, HTTPException
 
-from tracker.accounts.permissions import Permission
+from tracker.accounts.permissions import Permission, role_has
 from tracker.accounts.sessions import enforce_expiry
 from tracker.security_log import Event, Outcome, configure_logging, security_event
 
@@ -169,35 +169,42 @@ def _signed_in_user():
         return None
 
 
-def _navigation() -> list[dict]:
-    """Header links for the signed-in user's role."""
+# (text, endpoint, the endpoint prefix that marks it current, the permission it needs)
+NAVIGATION = (
+    ("Home", "main.home", "main.", Permission.ACCOUNT_MANAGE_OWN),
+    ("Log a case", "reports.new_report", "reports.new", Permission.REPORTS_LOG),
+    ("Our cases", "reports.list_reports", "reports.list", Permission.REPORTS_READ),
+    ("Import", "reports.import_start", "reports.import", Permission.REPORTS_IMPORT),
+    ("Summaries", "summaries.index", "summaries.", Permission.PRACTICE_SUMMARY_READ),
+    ("Trust summaries", "summaries.index", "summaries.", Permission.LMC_SUMMARY_READ),
+    ("Raised with trusts", "feedback.index", "feedback.", Permission.LMC_FEEDBACK_MANAGE),
+    ("Letters and evidence", "evidence.index", "evidence.", Permission.LETTERS_WRITE),
+    ("Users", "admin.users", "admin.user", Permission.ADMIN_USERS_MANAGE),
+    ("LMCs", "admin.lmcs", "admin.lmc", Permission.ADMIN_ORGS_MANAGE),
+    ("Contract references", "admin.contract_references", "admin.contract", Permission.ADMIN_REFERENCE_MANAGE),
+)
+
+
+def _navigation() -> tuple[dict, ...]:
+    """Header links for the signed-in user's role.
+
+    They depend only on the role, the page (which link is current) and where the app is
+    mounted, so each combination is built once per process: every page shows them.
+    """
     if g.get("database_down") or not current_user.is_authenticated:
-        return []
-    items = []
-    endpoint = request.endpoint or ""
-
-    def add(text, target, prefix, permission):
-        if current_user.can(permission) and target in _known_endpoints():
-            items.append({"text": text, "href": url_for(target), "current": endpoint.startswith(prefix)})
-
-    add("Home", "main.home", "main.", Permission.ACCOUNT_MANAGE_OWN)
-    add("Log a case", "reports.new_report", "reports.new", Permission.REPORTS_LOG)
-    add("Our cases", "reports.list_reports", "reports.list", Permission.REPORTS_READ)
-    add("Import", "reports.import_start", "reports.import", Permission.REPORTS_IMPORT)
-    add("Summaries", "summaries.index", "summaries.", Permission.PRACTICE_SUMMARY_READ)
-    add("Trust summaries", "summaries.index", "summaries.", Permission.LMC_SUMMARY_READ)
-    add("Raised with trusts", "feedback.index", "feedback.", Permission.LMC_FEEDBACK_MANAGE)
-    add("Letters and evidence", "evidence.index", "evidence.", Permission.LETTERS_WRITE)
-    add("Users", "admin.users", "admin.user", Permission.ADMIN_USERS_MANAGE)
-    add("LMCs", "admin.lmcs", "admin.lmc", Permission.ADMIN_ORGS_MANAGE)
-    add("Contract references", "admin.contract_references", "admin.contract", Permission.ADMIN_REFERENCE_MANAGE)
+        return ()
+    key = (current_user.role, request.endpoint or "", request.script_root)
+    cache = current_app.extensions.setdefault("tracker_navigation", {})
+    items = cache.get(key)
+    if items is None:
+        role, endpoint, _ = key
+        items = tuple(
+            {"text": text, "href": url_for(target), "current": endpoint.startswith(prefix)}
+            for text, target, prefix, permission in NAVIGATION
+            if role_has(role, permission) and target in current_app.view_functions
+        )
+        cache[key] = items
     return items
-
-
-def _known_endpoints():
-    from flask import current_app
-
-    return current_app.view_functions  # a dict: ``in`` looks up its keys, without a copy per link
 
 
 def template_helpers(app: Flask) -> None:

@@ -11,6 +11,7 @@ import time
 
 from flask import flash, session
 from flask_login import login_user, logout_user
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from tracker.accounts.models import User
@@ -20,13 +21,22 @@ IDLE_SECONDS = 30 * 60
 ABSOLUTE_SECONDS = 12 * 60 * 60
 
 
+# With the practice and LMC in the same query: nearly every page shows one of them. Built
+# once: this runs on every signed-in request, and building the statement and its options
+# each time cost a third of the lookup (measured, docs/performance.md).
+_USER_BY_ID = (
+    select(User)
+    .where(User.id == bindparam("user_id"))
+    .options(joinedload(User.practice), joinedload(User.lmc))
+)
+
+
 @login_manager.user_loader
 def load_user(session_id: str) -> User | None:
     user_id, _, version = session_id.partition(":")
     if not user_id.isdigit() or not version.isdigit():
         return None
-    # With the practice and LMC in the same query: nearly every page shows one of them.
-    user = db.session.get(User, int(user_id), options=[joinedload(User.practice), joinedload(User.lmc)])
+    user = db.session.execute(_USER_BY_ID, {"user_id": int(user_id)}).unique().scalar_one_or_none()
     if user is None or not user.active or user.session_version != int(version):
         return None
     return user

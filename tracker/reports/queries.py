@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, String, and_, cast, func, literal, select, union_all
+from sqlalchemy import ColumnElement, Select, String, and_, bindparam, cast, func, literal, select, union_all
 from sqlalchemy.orm import joinedload
 
 from tracker import reference_cache
@@ -201,25 +201,31 @@ class PracticeCounts:
     total: int
 
 
-def practice_counts(practice_id: int, today: date | None = None) -> PracticeCounts:
-    """Reports received this calendar month and in all, withdrawn ones left out."""
-    today = today or date.today()
-    month_start = today.replace(day=1)
-    this_month, total = db.session.execute(
-        select(
-            func.count().filter(Report.received_on >= month_start),
-            func.count(),
-        ).where(Report.practice_id == practice_id, Report.withdrawn_at.is_(None))
-    ).one()
-    return PracticeCounts(this_month or 0, total or 0)
-
-
 @dataclass(frozen=True)
 class LatestReport:
     id: int
     received_on: date
     description: str
     provider_name: str
+
+
+def _practice_home_statement() -> Select:
+    mine = (Report.practice_id == bindparam("practice_id"), Report.withdrawn_at.is_(None))
+    this_month = select(func.count()).where(*mine, Report.received_on >= bindparam("month_start")).scalar_subquery()
+    total = select(func.count()).where(*mine).scalar_subquery()
+    return (
+        select(Report.id, Report.received_on, Report.description, Report.independent_provider, Trust.name,
+               this_month, total)
+        .outerjoin(Trust, Trust.id == Report.trust_id)
+        .where(*mine)
+        .order_by(Report.id.desc())  # newest first: ids only grow (index ix_report_practice_id)
+        .limit(bindparam("limit"))
+    )
+
+
+# The statements of the pages every practice user opens all day are built once, with bound
+# parameters: building them per request cost more than running them (docs/performance.md).
+_PRACTICE_HOME = _practice_home_statement()
 
 
 def practice_home(practice_id: int, today: date | None = None, limit: int = 5) -> tuple[PracticeCounts, list[LatestReport]]:
@@ -229,56 +235,22 @@ def practice_home(practice_id: int, today: date | None = None, limit: int = 5) -
     report that is not withdrawn, so both counts are 0.
     """
     today = today or date.today()
-    mine = (Report.practice_id == practice_id, Report.withdrawn_at.is_(None))
-    this_month = select(func.count()).where(*mine, Report.received_on >= today.replace(day=1)).scalar_subquery()
-    total = select(func.count()).where(*mine).scalar_subquery()
     rows = db.session.execute(
-        select(Report.id, Report.received_on, Report.description, Report.independent_provider, Trust.name,
-               this_month, total)
-        .outerjoin(Trust, Trust.id == Report.trust_id)
-        .where(*mine)
-        .order_by(Report.id.desc())  # newest first: ids only grow (index ix_report_practice_id)
-        .limit(limit)
+        _PRACTICE_HOME, {"practice_id": practice_id, "month_start": today.replace(day=1), "limit": limit}
     ).all()
     counts = PracticeCounts(rows[0][5], rows[0][6]) if rows else PracticeCounts(0, 0)
     latest = [LatestReport(r[0], r[1], r[2], r[4] or r[3] or "") for r in rows]
     return counts, latest
 
 
-def latest_reports(practice_id: int, limit: int = 5) -> list[Report]:
-    return list(
-        db.session.scalars(
-            select(Report)
-            .where(Report.practice_id == practice_id, Report.withdrawn_at.is_(None))
-            .options(joinedload(Report.trust))
-            .order_by(Report.created_at.desc(), Report.id.desc())
-            .limit(limit)
-        )
-    )
-
-
 # --- what the quick form offers first -------------------------------------------------------------
 
-def _recent(practice_id: int, column) -> list:
-    """Distinct values of ``column`` in the practice's latest reports, most recent use first."""
+def _recent_select(column, kind: str) -> Select:
+    """The practice's ``RECENT_LIMIT`` latest distinct values of ``column`` among its
+    ``RECENT_WINDOW`` latest reports, as text, with the id of their latest use."""
     latest = (
         select(column.label("value"), Report.id.label("report_id"))
-        .where(Report.practice_id == practice_id, column.is_not(None))
-        .order_by(Report.id.desc())
-        .limit(RECENT_WINDOW)
-        .subquery()
-    )
-    rows = db.session.execute(
-        select(latest.c.value).group_by(latest.c.value).order_by(func.max(latest.c.report_id).desc()).limit(RECENT_LIMIT)
-    ).scalars()
-    return list(rows)
-
-
-def _recent_select(practice_id: int, column, kind: str):
-    """The practice's ``RECENT_LIMIT`` latest distinct values of ``column`` (see ``_recent``), as text."""
-    latest = (
-        select(column.label("value"), Report.id.label("report_id"))
-        .where(Report.practice_id == practice_id, column.is_not(None))
+        .where(Report.practice_id == bindparam("practice_id"), column.is_not(None))
         .order_by(Report.id.desc())
         .limit(RECENT_WINDOW)
         .subquery()
@@ -294,26 +266,18 @@ def _recent_select(practice_id: int, column, kind: str):
     return select(ranked.c.kind, ranked.c.value, ranked.c.last_id)
 
 
+_RECENT_CHOICES = union_all(_recent_select(Report.trust_id, "trust"), _recent_select(Report.specialty_code, "specialty"))
+
+
 def recent_choices(practice_id: int) -> tuple[list[reference_cache.TrustChoice], list[reference_cache.SpecialtyChoice]]:
-    """``recent_trusts`` and ``recent_specialties`` in one query (the quick form needs both)."""
-    rows = db.session.execute(union_all(
-        _recent_select(practice_id, Report.trust_id, "trust"),
-        _recent_select(practice_id, Report.specialty_code, "specialty"),
-    )).all()
+    """``recent_trusts`` and ``recent_specialties`` in one query (the quick form needs both):
+    open trusts and specialties in the practice's latest reports, most recently used first."""
+    rows = db.session.execute(_RECENT_CHOICES, {"practice_id": practice_id}).all()
     rows.sort(key=lambda row: -row.last_id)
     trusts, specialties = reference_cache.open_trusts_by_id(), reference_cache.specialties_by_code()
     recent_trusts = [trusts[int(r.value)] for r in rows if r.kind == "trust" and int(r.value) in trusts]
     recent_specialties = [specialties[r.value] for r in rows if r.kind == "specialty" and r.value in specialties]
     return recent_trusts, recent_specialties
-
-
-def recent_trusts(practice_id: int) -> list[reference_cache.TrustChoice]:
-    """Open trusts in the practice's latest reports, most recently used first."""
-    return recent_choices(practice_id)[0]
-
-
-def recent_specialties(practice_id: int) -> list[reference_cache.SpecialtyChoice]:
-    return recent_choices(practice_id)[1]
 
 
 def open_trusts() -> tuple[reference_cache.TrustChoice, ...]:
@@ -334,15 +298,18 @@ class LastUsed:
     source: str = ""
 
 
+_LAST_USED = (
+    select(Trust.ods_code, Report.source)
+    .outerjoin(Trust, Report.trust_id == Trust.id)
+    .where(Report.logged_by_id == bindparam("user_id"), Report.practice_id == bindparam("practice_id"))
+    .order_by(Report.id.desc())
+    .limit(1)
+)
+
+
 def last_used_by(user_id: int, practice_id: int) -> LastUsed:
     """The provider and source of the user's latest report at this practice: the likeliest next ones."""
-    row = db.session.execute(
-        select(Trust.ods_code, Report.source)
-        .outerjoin(Trust, Report.trust_id == Trust.id)
-        .where(Report.logged_by_id == user_id, Report.practice_id == practice_id)
-        .order_by(Report.id.desc())
-        .limit(1)
-    ).first()
+    row = db.session.execute(_LAST_USED, {"user_id": user_id, "practice_id": practice_id}).first()
     if row is None:
         return LastUsed()
     trust_code, source = row

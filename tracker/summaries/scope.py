@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
 
-from sqlalchemy import ColumnElement, literal, or_, select, union_all
+from sqlalchemy import ColumnElement, bindparam, literal, or_, select, union_all
 
 from tracker.accounts.permissions import Permission
 from tracker.extensions import db
@@ -31,8 +31,8 @@ class Coverage:
     listed_elsewhere: tuple[int, ...]
 
 
-def lmc_coverage(lmc_id: int) -> Coverage:
-    """One query: the LMC's ICB codes and its listed practices that are not in those ICBs."""
+def _coverage_statement():
+    lmc_id = bindparam("lmc_id")
     own_icbs = select(lmc_icb.c.icb_code).where(lmc_icb.c.lmc_id == lmc_id)
     listed = (
         select(literal("p"), Practice.icb_code, Practice.id)
@@ -41,7 +41,16 @@ def lmc_coverage(lmc_id: int) -> Coverage:
                or_(Practice.icb_code.is_(None), Practice.icb_code.not_in(own_icbs)))
     )
     icbs = select(literal("i"), lmc_icb.c.icb_code, literal(0)).where(lmc_icb.c.lmc_id == lmc_id)
-    rows = db.session.execute(union_all(icbs, listed)).all()
+    return union_all(icbs, listed)
+
+
+# Built once: every LMC page reads it, and building it cost more than running it.
+_COVERAGE = _coverage_statement()
+
+
+def lmc_coverage(lmc_id: int) -> Coverage:
+    """One query: the LMC's ICB codes and its listed practices that are not in those ICBs."""
+    rows = db.session.execute(_COVERAGE, {"lmc_id": lmc_id}).all()
     return Coverage(
         icb_codes=tuple(sorted(code for kind, code, _ in rows if kind == "i")),
         listed_elsewhere=tuple(sorted(practice_id for kind, _, practice_id in rows if kind == "p")),

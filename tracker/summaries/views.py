@@ -58,16 +58,24 @@ def _drill(period: Period, **fixed):
     has a thousand of these links, and ``url_for`` was most of the page's time.
     """
     base = url_for("summaries.reports")
-    made: dict[tuple, str] = {}  # a ranking row links to the same reports from three cells
+    heads: dict[Period, str] = {}  # "<base>?from=...&to=...&<fixed>" for each period asked for
+
+    def head(target: Period) -> str:
+        found = heads.get(target)
+        if found is None:
+            query = {"from": target.start.isoformat(), "to": target.end.isoformat(), **fixed}
+            found = heads[target] = f"{base}?{_query_string(query)}"
+        return found
 
     def url(**filters) -> str:
         target = filters.pop("period", None) or period
-        params = {**fixed, **{k: v for k, v in filters.items() if v not in (None, "")}}
-        key = (target, tuple(params.items()))
-        if key not in made:
+        # A filter given again overrides the fixed one in place (as a dict merge orders it).
+        if fixed.keys() & filters.keys():
+            params = {**fixed, **{k: v for k, v in filters.items() if v not in (None, "")}}
             query = {"from": target.start.isoformat(), "to": target.end.isoformat(), **params}
-            made[key] = f"{base}?{_query_string(query)}"
-        return made[key]
+            return f"{base}?{_query_string(query)}"
+        extra = _query_string({k: v for k, v in filters.items() if v not in (None, "")})
+        return f"{head(target)}&{extra}" if extra else head(target)
 
     return url
 
