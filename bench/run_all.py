@@ -373,6 +373,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--regenerate", action="store_true", help="generate the databases again")
     parser.add_argument("--skip-server", action="store_true", help="only the in-process measurements")
+    parser.add_argument("--workers", type=int, default=ServerConfig.workers, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=ServerConfig.threads, help="threads per gunicorn worker")
     parser.add_argument("--server-only", action="store_true",
                         help="only the measurements through gunicorn (pages and logging cases)")
     args = parser.parse_args(argv)
@@ -380,7 +382,7 @@ def main(argv: list[str] | None = None) -> int:
     if set(engines) - {"sqlite", "postgresql"}:
         parser.error("--engines takes sqlite and/or postgresql")
 
-    config = ServerConfig()
+    config = ServerConfig(workers=args.workers, threads=args.threads)
     budget = QUICK if args.quick else FULL
     size = "100k" if args.quick else "1m"
     started = time.monotonic()

@@ -129,6 +129,8 @@ class Report(db.Model):
         # index alone answers, without reading the rows.
         Index("ix_report_practice_live", "practice_id", "received_on",
               sqlite_where=text("withdrawn_at IS NULL"), postgresql_where=text("withdrawn_at IS NULL")),
+        # A user's latest report (the quick form's default trust and source, on every form).
+        Index("ix_report_logged_by", "logged_by_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

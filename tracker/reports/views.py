@@ -56,10 +56,7 @@ def _render_form(template: str, form: forms.ReportForm, **context) -> str:
         # A trust that has closed since the report was logged stays choosable for that report.
         trusts = sorted([*trusts, report.trust], key=lambda t: t.name)
     recent_trusts, recent_specialties = queries.recent_choices(practice.id)
-    return render_template(
-        template,
-        form=form,
-        form_errors=form.error_summary(),
+    choices = dict(
         recent_trusts=recent_trusts,
         trusts=trusts,
         recent_specialties=recent_specialties,
@@ -71,8 +68,10 @@ def _render_form(template: str, form: forms.ReportForm, **context) -> str:
         directions=list(Direction),
         staff_roles=list(StaffRole),
         description_max=services.DESCRIPTION_MAX,
-        **context,
     )
+    if report is None and "check_suggestion" not in context and form_options.is_blank(form):
+        context["fields_html"] = form_options.blank_form_fields(form, choices)
+    return render_template(template, form=form, form_errors=form.error_summary(), **choices, **context)
 
 
 def _parse(form_data) -> tuple[forms.ReportForm, services.ReportInput | None]:
