@@ -123,6 +123,11 @@ def trust_ids_by_code() -> dict[str, int]:
     return _remembered("trust_ids_by_code", lambda: dict(db.session.execute(select(Trust.ods_code, Trust.id)).all()))
 
 
+def trust_codes_by_id() -> dict[int, str]:
+    """Every trust's ODS code by id, closed ones included."""
+    return _remembered("trust_codes_by_id", lambda: {i: code for code, i in trust_ids_by_code().items()})
+
+
 def category_slugs() -> frozenset[str]:
     return _remembered("category_slugs", lambda: frozenset(c.slug for c in categories()))
 

@@ -266,18 +266,63 @@ def _recent_select(column, kind: str) -> Select:
     return select(ranked.c.kind, ranked.c.value, ranked.c.last_id)
 
 
-_RECENT_CHOICES = union_all(_recent_select(Report.trust_id, "trust"), _recent_select(Report.specialty_code, "specialty"))
+def _last_used_select() -> Select:
+    """The user's latest report at the practice, as "<trust id>|<source>" (see ``last_used``)."""
+    latest = (
+        select(literal("last").label("kind"),
+               (func.coalesce(cast(Report.trust_id, String), "") + "|" + func.coalesce(cast(Report.source, String), ""))
+               .label("value"),
+               Report.id.label("last_id"))
+        .where(Report.logged_by_id == bindparam("user_id"), Report.practice_id == bindparam("practice_id"))
+        .order_by(Report.id.desc())
+        .limit(1)
+        .subquery()
+    )
+    return select(latest.c.kind, latest.c.value, latest.c.last_id)
 
 
-def recent_choices(practice_id: int) -> tuple[list[reference_cache.TrustChoice], list[reference_cache.SpecialtyChoice]]:
-    """``recent_trusts`` and ``recent_specialties`` in one query (the quick form needs both):
-    open trusts and specialties in the practice's latest reports, most recently used first."""
-    rows = db.session.execute(_RECENT_CHOICES, {"practice_id": practice_id}).all()
+_RECENT = (_recent_select(Report.trust_id, "trust"), _recent_select(Report.specialty_code, "specialty"))
+_RECENT_CHOICES = union_all(*_RECENT)
+_RECENT_CHOICES_AND_LAST_USED = union_all(*_RECENT, _last_used_select())
+
+
+@dataclass
+class LastUsed:
+    trust_code: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class QuickFormLists:
+    """What the quick form offers first: the practice's recently used trusts and
+    specialties, and (for a fresh form) the user's last trust and source."""
+
+    recent_trusts: list[reference_cache.TrustChoice]
+    recent_specialties: list[reference_cache.SpecialtyChoice]
+    last_used: LastUsed
+
+
+def quick_form_lists(practice_id: int, user_id: int | None = None) -> QuickFormLists:
+    """One query: open trusts and specialties in the practice's latest reports, most
+    recently used first; with ``user_id``, also the provider and source of that user's
+    latest report at this practice (the likeliest next ones)."""
+    if user_id is None:
+        rows = db.session.execute(_RECENT_CHOICES, {"practice_id": practice_id}).all()
+    else:
+        rows = db.session.execute(_RECENT_CHOICES_AND_LAST_USED, {"practice_id": practice_id, "user_id": user_id}).all()
     rows.sort(key=lambda row: -row.last_id)
     trusts, specialties = reference_cache.open_trusts_by_id(), reference_cache.specialties_by_code()
-    recent_trusts = [trusts[int(r.value)] for r in rows if r.kind == "trust" and int(r.value) in trusts]
-    recent_specialties = [specialties[r.value] for r in rows if r.kind == "specialty" and r.value in specialties]
-    return recent_trusts, recent_specialties
+    last_used = LastUsed()
+    for row in rows:
+        if row.kind == "last":
+            trust_id, _, source = row.value.partition("|")
+            code = reference_cache.trust_codes_by_id().get(int(trust_id), "") if trust_id else ""
+            last_used = LastUsed(trust_code=code, source=Source(source).value if source else "")
+    return QuickFormLists(
+        recent_trusts=[trusts[int(r.value)] for r in rows if r.kind == "trust" and int(r.value) in trusts],
+        recent_specialties=[specialties[r.value] for r in rows if r.kind == "specialty" and r.value in specialties],
+        last_used=last_used,
+    )
 
 
 def open_trusts() -> tuple[reference_cache.TrustChoice, ...]:
@@ -292,25 +337,3 @@ def categories() -> tuple[reference_cache.CategoryChoice, ...]:
     return reference_cache.categories()
 
 
-@dataclass
-class LastUsed:
-    trust_code: str = ""
-    source: str = ""
-
-
-_LAST_USED = (
-    select(Trust.ods_code, Report.source)
-    .outerjoin(Trust, Report.trust_id == Trust.id)
-    .where(Report.logged_by_id == bindparam("user_id"), Report.practice_id == bindparam("practice_id"))
-    .order_by(Report.id.desc())
-    .limit(1)
-)
-
-
-def last_used_by(user_id: int, practice_id: int) -> LastUsed:
-    """The provider and source of the user's latest report at this practice: the likeliest next ones."""
-    row = db.session.execute(_LAST_USED, {"user_id": user_id, "practice_id": practice_id}).first()
-    if row is None:
-        return LastUsed()
-    trust_code, source = row
-    return LastUsed(trust_code=trust_code or "", source=Source(source).value if source else "")

@@ -48,18 +48,19 @@ def _categories() -> dict[str, Category]:
     return {c.slug: c for c in queries.categories()}
 
 
-def _render_form(template: str, form: forms.ReportForm, **context) -> str:
+def _render_form(template: str, form: forms.ReportForm, lists: queries.QuickFormLists | None = None,
+                 **context) -> str:
     practice = _practice()
     trusts = queries.open_trusts()
     report = context.get("report")
     if report is not None and report.trust is not None and all(t.id != report.trust_id for t in trusts):
         # A trust that has closed since the report was logged stays choosable for that report.
         trusts = sorted([*trusts, report.trust], key=lambda t: t.name)
-    recent_trusts, recent_specialties = queries.recent_choices(practice.id)
+    lists = lists or queries.quick_form_lists(practice.id)
     choices = dict(
-        recent_trusts=recent_trusts,
+        recent_trusts=lists.recent_trusts,
         trusts=trusts,
-        recent_specialties=recent_specialties,
+        recent_specialties=lists.recent_specialties,
         specialties=queries.all_specialties(),
         categories=queries.categories(),
         sources=list(Source),
@@ -121,7 +122,8 @@ def new_report():
             return redirect(url_for("reports.new_report", logged=report_id))
         return redirect(url_for("reports.report_logged", report_id=report_id))
 
-    last = queries.last_used_by(current_user.id, practice.id)
+    lists = queries.quick_form_lists(practice.id, current_user.id)
+    last = lists.last_used
     form = forms.default_form(date.today(), trust_code=last.trust_code, source=last.source)
     just_logged = None
     logged = request.args.get("logged", "")
@@ -129,7 +131,7 @@ def new_report():
         just_logged = db.session.get(Report, int(logged))
         if just_logged is not None and just_logged.practice_id != practice.id:
             just_logged = None
-    return _render_form("reports/new.html", form, title="Log a case",
+    return _render_form("reports/new.html", form, lists, title="Log a case",
                         submission_token=forms.new_submission_token(), just_logged=just_logged)
 
 
