@@ -224,3 +224,29 @@ def test_trust_page_leaves_a_place_for_feedback_status():
 
     template = Path(__file__).resolve().parents[2] / "templates" / "summaries" / "trust.html"
     assert '{% block feedback_status %}{% include "feedback/_trust_status.html" ignore missing %}' in template.read_text()
+
+
+def test_the_ranking_shows_the_busiest_trusts_and_the_rest_on_request(client, login, factory, db_session):
+    from sqlalchemy import select
+
+    from tracker.organisations.models import Trust
+    from tracker.summaries.views import TOP_TRUSTS
+
+    practice = factory.practice("QKK", 0)
+    lmc = factory.lmc(name="Busy LMC", icb_codes=("QKK",))
+    trusts = db_session.scalars(select(Trust).where(Trust.open_clause()).order_by(Trust.ods_code).limit(TOP_TRUSTS + 2)).all()
+    for count, trust in enumerate(trusts, start=1):  # 1 to 3 reports each; the last two trusts 5
+        for day in range(count % 3 + 1 if count <= TOP_TRUSTS else 5):
+            factory.report(practice, trust=trust, received_on=date(2026, 2, 1 + day))
+    login(factory.user("lmc-officer", lmc=lmc))
+
+    top = client.get(f"/summaries?{PERIOD_ARGS}").text
+    ranked = re.findall(r'href="/summaries/trusts/([A-Z0-9]+)\?', top)
+    assert len(ranked) == TOP_TRUSTS
+    assert set(ranked[:2]) == {trusts[-2].ods_code, trusts[-1].ods_code}  # the busiest two, whatever their names
+    assert f"Show all {TOP_TRUSTS + 2} trusts" in top
+
+    everything = client.get(f"/summaries?trusts=all&{PERIOD_ARGS}").text
+    assert len(re.findall(r'href="/summaries/trusts/([A-Z0-9]+)\?', everything)) == TOP_TRUSTS + 2
+    assert f"Show the {TOP_TRUSTS} with most reports" in everything
+    assert 'name="trusts" value="all"' in everything  # changing the period keeps every trust

@@ -104,14 +104,22 @@ def index(scope: SummaryScope):
     if choice.errors:
         return render_template("summaries/index.html", title=_page_title(scope), form_errors=_form_errors(choice.errors), **context)
     period = choice.period
+    all_trusts = request.args.get("trusts") == "all"
+    context["extra_fields"] = {"trusts": "all"} if all_trusts else {}
     data = figure_cache.data_key(scope)
-    key = None if data is None else ("index", data, period, tuple(choice.query_args().items()))
-    figures = figure_cache.remembered(key, lambda: _index_figures(scope, choice))
+    key = None if data is None else ("index", data, period, tuple(choice.query_args().items()), all_trusts)
+    figures = figure_cache.remembered(key, lambda: _index_figures(scope, choice, all_trusts))
     # The cache keeps the HTML our own template rendered (autoescaped) as a string.
     return render_template("summaries/index.html", title=_page_title(scope), figures=Markup(figures), **context)  # nosec B704
 
 
-def _index_figures(scope: SummaryScope, choice) -> str:
+# The ranking lists the trusts with most reports first; the rest are one link away. A
+# national LMC's reports reach almost every trust in England, and 200 rows made the page
+# 380 KB, slow to load and to read in a meeting (docs/performance.md).
+TOP_TRUSTS = 25
+
+
+def _index_figures(scope: SummaryScope, choice, all_trusts: bool = False) -> str:
     """The summary page's figures as HTML: the ranking, the chart and their tables."""
     period = choice.period
     ranking = queries.provider_ranking(scope, period)
@@ -120,6 +128,9 @@ def _index_figures(scope: SummaryScope, choice) -> str:
     return render_template(
         "summaries/_dashboard_figures.html", ranking=ranking, chart=chart, chart_months=months,
         chart_svg=chart, drill=_drill(period), trust_link=_trust_link(choice), choice=choice,
+        shown_trusts=ranking.trusts if all_trusts else ranking.trusts[:TOP_TRUSTS], top_trusts=TOP_TRUSTS,
+        all_trusts_url=url_for("summaries.index", trusts="all", **choice.query_args()) + "#nhs-trusts",
+        top_trusts_url=url_for("summaries.index", **choice.query_args()) + "#nhs-trusts",
     )
 
 
