@@ -123,6 +123,13 @@ def trust_ids_by_code() -> dict[str, int]:
     return _remembered("trust_ids_by_code", lambda: dict(db.session.execute(select(Trust.ods_code, Trust.id)).all()))
 
 
+def trusts_by_id() -> dict[int, TrustChoice]:
+    """Every trust by id, closed ones included (summaries name the trusts of old reports)."""
+    return _remembered("trusts_by_id", lambda: {
+        row.id: TrustChoice(*row) for row in db.session.execute(select(Trust.id, Trust.ods_code, Trust.name))
+    })
+
+
 def trust_codes_by_id() -> dict[int, str]:
     """Every trust's ODS code by id, closed ones included."""
     return _remembered("trust_codes_by_id", lambda: {i: code for code, i in trust_ids_by_code().items()})

@@ -37,6 +37,7 @@ from enum import StrEnum
 from sqlalchemy import case, func, literal, select, union_all
 from sqlalchemy.sql import Select
 
+from tracker import reference_cache
 from tracker.categories.models import Category
 from tracker.extensions import db
 from tracker.organisations.models import Practice, Specialty, Trust
@@ -123,11 +124,13 @@ def _staff_sums(facts) -> list:
             + [func.sum(facts.c[ROLE_REPORT_COLUMNS[role].key]) for role in StaffRole])
 
 
+_ROLES = tuple(StaffRole)
+
+
 def _minutes_from_sums(sums) -> dict[StaffRole, int]:
     """Minutes by role for the roles that have any staff time (as a GROUP BY role gives)."""
-    roles = list(StaffRole)
-    minutes, reports = sums[:len(roles)], sums[len(roles):]
-    return {role: int(m or 0) for role, m, n in zip(roles, minutes, reports, strict=True) if n}
+    count = len(_ROLES)
+    return {role: int(m or 0) for role, m, n in zip(_ROLES, sums[:count], sums[count:], strict=True) if n}
 
 
 def _rates(rates: Mapping[str, float] | None) -> Mapping[str, float]:
@@ -178,7 +181,7 @@ def staff_cost(minutes_by_role: Mapping[StaffRole, int], rates: Mapping[str, flo
 
     ``fsum``: the same pounds whatever order the roles come in (a database's GROUP BY order).
     """
-    return math.fsum(minutes / 60 * float(rates.get(role.value, 0)) for role, minutes in minutes_by_role.items())
+    return math.fsum([minutes / 60 * float(rates.get(role.value, 0)) for role, minutes in minutes_by_role.items()])
 
 
 @dataclass(frozen=True)
@@ -492,17 +495,14 @@ def provider_ranking(scope: SummaryScope, period: Period,
     else:
         counts, minutes, tops = _provider_tallies_from_reports(scope, period, previous)
 
-    trust_ids = [row[0] for row in counts if row[0] is not None]
-    trusts = {
-        t.id: t for t in db.session.execute(
-            select(Trust.id, Trust.ods_code, Trust.name).where(Trust.id.in_(trust_ids))
-        )
-    } if trust_ids else {}
+    trusts = reference_cache.trusts_by_id()  # every trust, closed ones too: no query per page
 
+    # staff_cost's sum, with each role's rate looked up once (a ranking has 200-odd rows).
+    rate_of = {role: float(rates.get(role.value, 0)) for role in StaffRole}
     trust_rows, independent_rows = [], []
     for trust_id, key, name, now, before in counts:
         if trust_id is not None:
-            trust = trusts[trust_id]
+            trust = trusts.get(trust_id) or _trust_choice(trust_id)
             provider = Provider(trust.name, trust.ods_code, trust.id)
         else:
             provider = Provider(name)
@@ -511,7 +511,7 @@ def provider_ranking(scope: SummaryScope, period: Period,
             provider=provider,
             reports=int(now or 0),
             previous_reports=int(before or 0),
-            staff=StaffTimeTotals(by_role, staff_cost(by_role, rates)),
+            staff=StaffTimeTotals(by_role, math.fsum([m / 60 * rate_of[role] for role, m in by_role.items()])),
             top_category=tops.get((trust_id, key)),
         )
         (trust_rows if trust_id is not None else independent_rows).append(row)
@@ -524,6 +524,12 @@ def provider_ranking(scope: SummaryScope, period: Period,
 # reports before); staff minutes and the top category now, by (trust_id, independent key).
 # A trust's independent key is None; an independent provider's trust_id is None and its
 # key is its name in lower case (as the database lowers it).
+
+
+def _trust_choice(trust_id: int) -> reference_cache.TrustChoice:
+    """A trust added since the reference lists were last read (they are kept for a minute)."""
+    trust_id_, code, name = db.session.execute(select(Trust.id, Trust.ods_code, Trust.name).where(Trust.id == trust_id)).one()
+    return reference_cache.TrustChoice(trust_id_, code, name)
 
 
 def _provider_tallies_from_reports(scope: SummaryScope, period: Period, previous: Period):
@@ -574,8 +580,7 @@ def _provider_tallies_from_facts(current, previous):
         .group_by(previous.c.trust_id, func.lower(previous.c.independent_provider))
     ).all()
 
-    titles = {slug: (title, position) for slug, title, position in
-              db.session.execute(select(Category.slug, Category.title, Category.position))}
+    titles = {c.slug: (c.title, c.position) for c in reference_cache.categories()}
     tallies: dict[tuple, list] = {}  # key -> [name, now, before]
     minutes: dict[tuple, dict[StaffRole, int]] = {}
     tops: dict[tuple, Count] = {}
