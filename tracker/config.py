@@ -117,6 +117,10 @@ def load_config(environ: dict[str, str] | None = None, instance_path: Path | Non
         "SESSION_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_SECURE": production,
         "PERMANENT_SESSION_LIFETIME": 12 * 60 * 60,
+        # The cookie is written again only when the session changes: at most once a minute,
+        # when sessions.enforce_expiry moves "seen_at" (which keeps the idle timeout). Signing
+        # and sending it on every response cost every page for nothing.
+        "SESSION_REFRESH_EACH_REQUEST": False,
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
         "SERVICE_NAME": "Hospital workload tracker",

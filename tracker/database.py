@@ -6,6 +6,7 @@ import sqlite3
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.pool import Pool
 
 _configured = False
 
@@ -38,6 +39,38 @@ def configure_engine_events() -> None:
     def _sqlite_begin(connection):
         if connection.dialect.name == "sqlite":
             connection.exec_driver_sql("BEGIN IMMEDIATE" if _request_writes() else "BEGIN")
+
+    # PostgreSQL: a request that only reads runs each statement on its own (autocommit),
+    # without BEGIN and ROLLBACK around it. Under READ COMMITTED every statement of a
+    # transaction sees its own snapshot anyway, so a page reads the same; it saves two
+    # round trips a page and the server's work for them (17 % more pages a second,
+    # docs/performance.md). A GET that writes an audit row commits that row on its own.
+    # Every other request, and all work outside requests (commands, imports), keeps one
+    # transaction. Set when the request's session takes a connection from the pool, and
+    # undone when it gives it back, so no other use of that connection ever sees it.
+    @event.listens_for(Pool, "checkout")
+    def _postgres_reads_without_transaction(dbapi_connection, _record, _proxy):
+        if _is_psycopg(dbapi_connection) and not _request_writes() and _in_request():
+            dbapi_connection.autocommit = True
+
+    @event.listens_for(Pool, "checkin")
+    def _postgres_transactions_again(dbapi_connection, record):
+        if dbapi_connection is None or not _is_psycopg(dbapi_connection) or dbapi_connection.closed:
+            return
+        try:
+            dbapi_connection.autocommit = False
+        except Exception:  # not idle: never hand this connection out again
+            record.invalidate()
+
+
+def _is_psycopg(dbapi_connection) -> bool:
+    return type(dbapi_connection).__module__.startswith("psycopg")
+
+
+def _in_request() -> bool:
+    from flask import has_request_context
+
+    return has_request_context()
 
 
 def _request_writes() -> bool:

@@ -96,8 +96,10 @@ def parse_filters(args: Mapping[str, str], category_slugs: set[str]) -> ReportFi
     # Dates read newest first; names read A to Z.
     filters.descending = (order or _default_order(filters.sort)) == "desc"
     page = args.get("page") or "1"
-    # isascii: "²" is a digit to isdigit() but not a number to int().
-    filters.page = int(page) if page.isascii() and page.isdigit() and 0 < int(page) < 100_000 else 1
+    # isascii: "²" is a digit to isdigit() but not a number to int(). At most 5 digits: a
+    # page number of thousands of digits (leading zeros) was more than int() would read.
+    page = page.lstrip("0") if page.isascii() and page.isdigit() else ""
+    filters.page = int(page) if 0 < len(page) <= 5 else 1
     return filters
 
 
