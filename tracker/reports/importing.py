@@ -623,11 +623,27 @@ def insert_rows(rows: list[list], *, job_id: int, practice_id: int, user_id: int
 
         return copy_rows(rows, job_id=job_id, practice_id=practice_id, user_id=user_id, chunk_rows=CHUNK_ROWS,
                          progress=progress)
+    from tracker.reports.bulk_sqlite import summary_triggers_suspended
+    from tracker.summaries.rollup import add_to_month_summary
+
+    with summary_triggers_suspended():
+        created, first_id = _insert_chunks(rows, job_id=job_id, practice_id=practice_id, user_id=user_id,
+                                           progress=progress)
+        if first_id is not None:  # one writer at a time: every report from first_id on is this job's
+            add_to_month_summary([Report.id >= first_id, Report.practice_id == practice_id,
+                                  Report.submission_token.like(f"import-{job_id}-%")])
+    return created
+
+
+def _insert_chunks(rows: list[list], *, job_id: int, practice_id: int, user_id: int,
+                   progress: Progress | None) -> tuple[int, int | None]:
+    """SQLite: multi-row inserts; returns how many reports, and the first report's id."""
     report_table, staff_table = Report.__table__, StaffTime.__table__
     insert_reports = insert(report_table).returning(report_table.c.id, report_table.c.submission_token)
     now = utcnow()
     roles = [role.value for role in StaffRole]
     created = 0
+    first_id: int | None = None
     for start in range(0, len(rows), CHUNK_ROWS):
         chunk = rows[start:start + CHUNK_ROWS]
         tokens = [f"import-{job_id}-{start + offset}" for offset in range(len(chunk))]
@@ -647,6 +663,9 @@ def insert_rows(rows: list[list], *, job_id: int, practice_id: int, user_id: int
             })
             staff_by_token[token] = [(role, m) for role, m in zip(roles, minutes, strict=True) if m]
         ids = {token: report_id for report_id, token in db.session.execute(insert_reports, params)}
+        if ids:
+            lowest = min(ids.values())
+            first_id = lowest if first_id is None else min(first_id, lowest)
         staff = [
             {"report_id": ids[token], "staff_role": role, "minutes": m}
             for token, spent in staff_by_token.items()
@@ -657,7 +676,7 @@ def insert_rows(rows: list[list], *, job_id: int, practice_id: int, user_id: int
         created += len(chunk)
         if progress:
             progress(created)
-    return created
+    return created, first_id
 
 
 # --- Running large files in the background ------------------------------------------------

@@ -196,6 +196,21 @@ def rebuild_month_summary() -> int:
     return db.session.scalar(select(func.count()).select_from(ReportMonthSummary)) or 0
 
 
+def add_to_month_summary(conditions: list) -> None:
+    """Add the reports matching ``conditions`` to the table, as the triggers would have one
+    by one (for a bulk insert that suspended them). SQLite; the caller commits."""
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    source = _aggregate_reports(conditions, with_icb=True).subquery()
+    names = ["icb_code", "trust_id", "independent_provider", "month", *VALUE_NAMES]
+    table = ReportMonthSummary.__table__
+    statement = sqlite_insert(table).from_select(names, select(*[source.c[name] for name in names]).where(literal(True)))
+    db.session.execute(statement.on_conflict_do_update(
+        index_elements=["icb_code", "month", "trust_id", "independent_provider"],
+        set_={name: table.c[name] + statement.excluded[name] for name in VALUE_NAMES},
+    ))
+
+
 def month_key(day: date | str) -> str:
     """``YYYY-MM`` of a month the database returned (a date, or text on SQLite in a union)."""
     if isinstance(day, str):
