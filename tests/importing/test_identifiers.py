@@ -73,6 +73,12 @@ def test_identifier_in_an_xlsx_cell_and_in_the_file_name(lead, checked):
     assert NHS_NUMBER not in _all_text(job) and "A1234567" not in _all_text(job)
 
 
+def test_control_characters_never_reach_the_kept_file_name(lead, checked):
+    job = checked(csv_bytes([row()]), "\x00log\x1f.csv")
+    assert job.filename == "log.csv"
+    assert checked(csv_bytes([row()]), "\x00.csv").filename == ".csv"
+
+
 def test_a_row_with_an_identifier_still_gets_its_other_problems_listed(lead, checked):
     job = checked(csv_bytes([row(description=f"NHS {NHS_NUMBER}", source="fax", category="")]))
     by_column = {e["column"]: e["message"] for e in job.errors}

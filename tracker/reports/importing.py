@@ -498,8 +498,10 @@ def check_table(table: Table, lookup: ImportLookup, *, today: date | None = None
 
 
 def safe_filename(filename: str) -> str:
-    """The upload's name as kept on the job: no folders, short, and never an identifier."""
-    name = re.split(r"[\\/]", filename or "")[-1].strip()[:100]
+    """The upload's name as kept on the job: no folders, no control characters (PostgreSQL
+    cannot store a NUL), short, and never an identifier."""
+    printable = "".join(ch for ch in filename or "" if ch.isprintable())
+    name = re.split(r"[\\/]", printable)[-1].strip()[:100]
     if not name or privacy.scan(name):
         return "spreadsheet." + ("xlsx" if name.lower().endswith(".xlsx") else "csv")
     return name
