@@ -177,11 +177,21 @@ class StaffTimeTotals:
 
 
 def staff_cost(minutes_by_role: Mapping[StaffRole, int], rates: Mapping[str, float]) -> float:
-    """Pounds for the given minutes by role at ``rates`` (pounds per hour by role value).
+    """Pounds for the given minutes by role at ``rates`` (pounds per hour by role value)."""
+    return cost_at(minutes_by_role, rates_by_role(rates))
+
+
+def rates_by_role(rates: Mapping[str, float]) -> dict[StaffRole, float]:
+    """``rates`` (pounds per hour by role value) by role: look them up once for many costs."""
+    return {role: float(rates.get(role.value, 0)) for role in StaffRole}
+
+
+def cost_at(minutes_by_role: Mapping[StaffRole, int], rate_of: Mapping[StaffRole, float]) -> float:
+    """Pounds for the given minutes by role at ``rate_of`` (from ``rates_by_role``).
 
     ``fsum``: the same pounds whatever order the roles come in (a database's GROUP BY order).
     """
-    return math.fsum([minutes / 60 * float(rates.get(role.value, 0)) for role, minutes in minutes_by_role.items()])
+    return math.fsum([minutes / 60 * rate_of[role] for role, minutes in minutes_by_role.items()])
 
 
 @dataclass(frozen=True)
@@ -497,8 +507,7 @@ def provider_ranking(scope: SummaryScope, period: Period,
 
     trusts = reference_cache.trusts_by_id()  # every trust, closed ones too: no query per page
 
-    # staff_cost's sum, with each role's rate looked up once (a ranking has 200-odd rows).
-    rate_of = {role: float(rates.get(role.value, 0)) for role in StaffRole}
+    rate_of = rates_by_role(rates)  # once for the 200-odd rows
     trust_rows, independent_rows = [], []
     for trust_id, key, name, now, before in counts:
         if trust_id is not None:
@@ -511,7 +520,7 @@ def provider_ranking(scope: SummaryScope, period: Period,
             provider=provider,
             reports=int(now or 0),
             previous_reports=int(before or 0),
-            staff=StaffTimeTotals(by_role, math.fsum([m / 60 * rate_of[role] for role, m in by_role.items()])),
+            staff=StaffTimeTotals(by_role, cost_at(by_role, rate_of)),
             top_category=tops.get((trust_id, key)),
         )
         (trust_rows if trust_id is not None else independent_rows).append(row)
