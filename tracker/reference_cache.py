@@ -130,11 +130,6 @@ def trusts_by_id() -> dict[int, TrustChoice]:
     })
 
 
-def trust_codes_by_id() -> dict[int, str]:
-    """Every trust's ODS code by id, closed ones included."""
-    return _remembered("trust_codes_by_id", lambda: {i: code for code, i in trust_ids_by_code().items()})
-
-
 def category_slugs() -> frozenset[str]:
     return _remembered("category_slugs", lambda: frozenset(c.slug for c in categories()))
 

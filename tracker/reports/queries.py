@@ -318,8 +318,8 @@ def quick_form_lists(practice_id: int, user_id: int | None = None) -> QuickFormL
     for row in rows:
         if row.kind == "last":
             trust_id, _, source = row.value.partition("|")
-            code = reference_cache.trust_codes_by_id().get(int(trust_id), "") if trust_id else ""
-            last_used = LastUsed(trust_code=code, source=Source(source).value if source else "")
+            trust = reference_cache.trusts_by_id().get(int(trust_id)) if trust_id else None  # closed ones too
+            last_used = LastUsed(trust_code=trust.ods_code if trust else "", source=Source(source).value if source else "")
     return QuickFormLists(
         recent_trusts=[trusts[int(r.value)] for r in rows if r.kind == "trust" and int(r.value) in trusts],
         recent_specialties=[specialties[r.value] for r in rows if r.kind == "specialty" and r.value in specialties],
