@@ -179,21 +179,20 @@ def _aggregate_reports(conditions: list, *, with_icb: bool):
 # --- keeping it ---------------------------------------------------------------------------
 
 
-def summary_from_reports():
-    """SELECT of what the summary table must hold, computed from the reports."""
-    return _aggregate_reports([], with_icb=True)
-
-
 def rebuild_month_summary() -> int:
     """Recompute the whole table from the reports (after a bulk load that skipped the
     triggers, or to check it); returns its rows. The caller commits."""
     db.session.execute(delete(ReportMonthSummary))
-    source = summary_from_reports().subquery()
-    names = ["icb_code", "trust_id", "independent_provider", "month", *VALUE_NAMES]
-    db.session.execute(
-        insert(ReportMonthSummary).from_select(names, select(*[source.c[name] for name in names]))
-    )
+    names, rows = _table_rows_of([])
+    db.session.execute(insert(ReportMonthSummary).from_select(names, rows))
     return db.session.scalar(select(func.count()).select_from(ReportMonthSummary)) or 0
+
+
+def _table_rows_of(conditions: list) -> tuple[list[str], Select]:
+    """The table's column names, and the SELECT of its rows for the reports matching ``conditions``."""
+    source = _aggregate_reports(conditions, with_icb=True).subquery()
+    names = ["icb_code", "trust_id", "independent_provider", "month", *VALUE_NAMES]
+    return names, select(*[source.c[name] for name in names])
 
 
 def add_to_month_summary(conditions: list) -> None:
@@ -201,10 +200,10 @@ def add_to_month_summary(conditions: list) -> None:
     by one (for a bulk insert that suspended them). SQLite; the caller commits."""
     from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-    source = _aggregate_reports(conditions, with_icb=True).subquery()
-    names = ["icb_code", "trust_id", "independent_provider", "month", *VALUE_NAMES]
+    names, rows = _table_rows_of(conditions)
     table = ReportMonthSummary.__table__
-    statement = sqlite_insert(table).from_select(names, select(*[source.c[name] for name in names]).where(literal(True)))
+    # WHERE: SQLite reads "INSERT ... SELECT ... ON CONFLICT" only with one.
+    statement = sqlite_insert(table).from_select(names, rows.where(literal(True)))
     db.session.execute(statement.on_conflict_do_update(
         index_elements=["icb_code", "month", "trust_id", "independent_provider"],
         set_={name: table.c[name] + statement.excluded[name] for name in VALUE_NAMES},
