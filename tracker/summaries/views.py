@@ -58,24 +58,19 @@ def _drill(period: Period, **fixed):
     has a thousand of these links, and ``url_for`` was most of the page's time.
     """
     base = url_for("summaries.reports")
-    heads: dict[Period, str] = {}  # "<base>?from=...&to=...&<fixed>" for each period asked for
 
-    def head(target: Period) -> str:
-        found = heads.get(target)
-        if found is None:
-            query = {"from": target.start.isoformat(), "to": target.end.isoformat(), **fixed}
-            found = heads[target] = f"{base}?{_query_string(query)}"
-        return found
+    def link(target: Period, params: dict) -> str:
+        return f"{base}?{_query_string({'from': target.start.isoformat(), 'to': target.end.isoformat(), **params})}"
+
+    heads: dict[Period, str] = {}  # link(period, fixed), for each period asked for
 
     def url(**filters) -> str:
         target = filters.pop("period", None) or period
-        # A filter given again overrides the fixed one in place (as a dict merge orders it).
-        if fixed.keys() & filters.keys():
-            params = {**fixed, **{k: v for k, v in filters.items() if v not in (None, "")}}
-            query = {"from": target.start.isoformat(), "to": target.end.isoformat(), **params}
-            return f"{base}?{_query_string(query)}"
-        extra = _query_string({k: v for k, v in filters.items() if v not in (None, "")})
-        return f"{head(target)}&{extra}" if extra else head(target)
+        given = {k: v for k, v in filters.items() if v not in (None, "")}
+        if fixed.keys() & given.keys():  # overrides a fixed filter in place, as a dict merge orders it
+            return link(target, {**fixed, **given})
+        head = heads.get(target) or heads.setdefault(target, link(target, fixed))
+        return f"{head}&{_query_string(given)}" if given else head
 
     return url
 
