@@ -664,16 +664,6 @@ def _skip_triggers(connection: Connection) -> None:
         connection.execute(text("SET LOCAL session_replication_role = replica"))
 
 
-def _drop_sqlite_triggers(connection: Connection) -> list[str]:
-    """SQLite: drop the triggers on the bulk tables and return their SQL to create them again."""
-    found = connection.execute(text(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ('report', 'staff_time')"
-    )).all()
-    for name, _ in found:
-        connection.exec_driver_sql(f'DROP TRIGGER "{name}"')
-    return [sql for _, sql in found]
-
-
 @contextmanager
 def bulk_load_mode(connection: Connection) -> Iterator[None]:
     """Inside the caller's transaction, make a bulk load cheap and leave the schema as it was.
@@ -688,10 +678,10 @@ def bulk_load_mode(connection: Connection) -> Iterator[None]:
         yield
         _recreate_indexes(connection, indexes)
     else:
-        triggers = _drop_sqlite_triggers(connection)
-        yield
-        for sql in triggers:
-            connection.exec_driver_sql(sql)
+        from tracker.reports.bulk_sqlite import summary_triggers_suspended
+
+        with summary_triggers_suspended(connection):
+            yield
 
 
 def rebuild_derived_tables() -> float:

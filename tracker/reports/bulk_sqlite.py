@@ -15,20 +15,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import text
-
-from tracker.extensions import db
+from sqlalchemy import Connection, bindparam, text
 
 BULK_TABLES = ("report", "staff_time")
 
 
 @contextmanager
-def summary_triggers_suspended() -> Iterator[None]:
-    """Drop the triggers on the bulk tables for the block; create them again after it."""
-    triggers = db.session.execute(text(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ('report', 'staff_time')"
-    )).all()
-    connection = db.session.connection()
+def summary_triggers_suspended(connection: Connection) -> Iterator[None]:
+    """Drop the triggers on the bulk tables for the block, inside the connection's
+    transaction; create them again after it. (The bench generator's bulk load uses it too.)"""
+    triggers = connection.execute(
+        text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN :tables")
+        .bindparams(bindparam("tables", expanding=True)),
+        {"tables": list(BULK_TABLES)},
+    ).all()
     for name, _sql in triggers:
         connection.exec_driver_sql(f'DROP TRIGGER "{name}"')
     try:

@@ -628,7 +628,7 @@ def insert_rows(rows: list[list], *, job_id: int, practice_id: int, user_id: int
     from tracker.reports.bulk_sqlite import summary_triggers_suspended
     from tracker.summaries.rollup import add_to_month_summary
 
-    with summary_triggers_suspended():
+    with summary_triggers_suspended(db.session.connection()):
         created, first_id = _insert_chunks(rows, job_id=job_id, practice_id=practice_id, user_id=user_id,
                                            progress=progress)
         if first_id is not None:  # one writer at a time: every report from first_id on is this job's
