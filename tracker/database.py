@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.pool import Pool
 
 _configured = False
+READ_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 def configure_engine_events() -> None:
@@ -50,7 +51,7 @@ def configure_engine_events() -> None:
     # undone when it gives it back, so no other use of that connection ever sees it.
     @event.listens_for(Pool, "checkout")
     def _postgres_reads_without_transaction(dbapi_connection, _record, _proxy):
-        if _is_psycopg(dbapi_connection) and not _request_writes() and _in_request():
+        if _is_psycopg(dbapi_connection) and _request_method() in READ_METHODS:
             dbapi_connection.autocommit = True
 
     @event.listens_for(Pool, "checkin")
@@ -67,10 +68,11 @@ def _is_psycopg(dbapi_connection) -> bool:
     return type(dbapi_connection).__module__.startswith("psycopg")
 
 
-def _in_request() -> bool:
-    from flask import has_request_context
+def _request_method() -> str | None:
+    """The HTTP method of the request being served, or None outside a request."""
+    from flask import has_request_context, request
 
-    return has_request_context()
+    return request.method if has_request_context() else None
 
 
 def _request_writes() -> bool:
@@ -83,6 +85,5 @@ def _request_writes() -> bool:
     double-clicked form or withdrawal the 503 page instead of the case. Reads never wait:
     in WAL mode they do not need the lock.
     """
-    from flask import has_request_context, request
-
-    return has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
+    method = _request_method()
+    return method is not None and method not in READ_METHODS
