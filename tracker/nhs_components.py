@@ -29,29 +29,18 @@ from markupsafe import Markup
 MAX_ENTRIES = 4096  # distinct calls kept per process (a few KB each)
 
 
-class _Missing:
-    """What ``undefined`` freezes to (every Undefined renders the same way in a macro)."""
-
-    def __repr__(self) -> str:
-        return "undefined"
-
-
-_UNDEFINED = _Missing()
-
-
-def _freeze(value):
-    """A hashable form of ``params`` that tells apart every value that renders differently;
-    raises TypeError for anything but plain data."""
-    if isinstance(value, Undefined):
-        return _UNDEFINED
-    if isinstance(value, Markup):
-        return ("markup", str(value))
-    if isinstance(value, str | int | float | bool) or value is None:
-        return (type(value).__name__, value)
+def _check_plain_data(value) -> None:
+    """Raise TypeError unless ``value`` is plain data (whose ``repr`` is a faithful key)."""
+    if isinstance(value, Undefined | str | int | float | bool) or value is None:  # Markup is a str
+        return
     if isinstance(value, Mapping):
-        return ("dict", tuple((key, _freeze(item)) for key, item in value.items()))
+        for item in value.values():
+            _check_plain_data(item)
+        return
     if isinstance(value, list | tuple):
-        return ("list", tuple(_freeze(item) for item in value))
+        for item in value:
+            _check_plain_data(item)
+        return
     raise TypeError(f"nhs() params hold a {type(value).__name__}: pass plain data")
 
 
@@ -63,7 +52,7 @@ def _template_path(macro: str) -> str:
 def _key(params) -> str:
     """The cache key: ``repr`` of plain data tells apart every value that renders
     differently (``'x'`` from ``Markup('x')``, ``1`` from ``True`` and ``1.0``) and is made in
-    C, where walking the params in Python (``_freeze``) cost up to 1 ms a page."""
+    C, where walking the params in Python cost up to 1 ms a page."""
     return repr(params)
 
 
@@ -81,7 +70,7 @@ class ComponentCache:
     def render(self, macro: str, params: Mapping | None = None) -> Markup:
         params = params if params is not None else {}
         if self.check_params:
-            _freeze(params)
+            _check_plain_data(params)
         key = (macro, _key(params))
         with self._lock:
             found = self._entries.get(key)
