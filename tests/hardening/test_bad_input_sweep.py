@@ -15,12 +15,12 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 from urllib.parse import quote, urlencode
 
 import pytest
 
 from tests.hardening.world import PASSWORD, TOTP_SECRET, World, import_csv, sign_in, undone
+from tests.reports.conftest import case_form
 from tracker.extensions import limiter
 from tracker.reports.importing import COLUMN_NAMES
 
@@ -52,14 +52,7 @@ class Form:
 
 
 def _case(world: World) -> dict[str, str]:
-    today = date.today()
-    return {
-        "received_on-day": str(today.day), "received_on-month": str(today.month),
-        "received_on-year": str(today.year), "trust_code": "RJ1", "specialty_code": "320",
-        "source": "clinic-letter", "description": "Cardiology letter: GP to arrange echo before review",
-        "category_slug": "investigations", "action_taken": "done-under-protest", "patient_impact": "none",
-        "minutes_gp": "10", "submission_token": "0123456789abcdef0123456789abcdef", "action": "save",
-    }
+    return case_form(minutes_gp="10")
 
 
 def _letter(world: World) -> dict[str, str]:
