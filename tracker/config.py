@@ -93,7 +93,9 @@ def load_config(environ: dict[str, str] | None = None, instance_path: Path | Non
             f"TRACKER_PROXY_COUNT is '{proxy_count_text}': give the number of proxies in front of the app, like 1."
         )
 
-    engine_options: dict = {"pool_pre_ping": True}
+    # PostgreSQL: a connection the server has ended is found by tracker.database's checkout
+    # check, which asks the socket instead of sending the server a query (pool_pre_ping).
+    engine_options: dict = {}
     if database_url.startswith("sqlite"):
         engine_options = {"connect_args": {"timeout": 30}}
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import select
 import sqlite3
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.pool import Pool
 
 _configured = False
@@ -50,8 +52,12 @@ def configure_engine_events() -> None:
     # transaction. Set when the request's session takes a connection from the pool, and
     # undone when it gives it back, so no other use of that connection ever sees it.
     @event.listens_for(Pool, "checkout")
-    def _postgres_reads_without_transaction(dbapi_connection, _record, _proxy):
-        if _is_psycopg(dbapi_connection) and _request_method() in READ_METHODS:
+    def _postgres_checkout(dbapi_connection, _record, _proxy):
+        if not _is_psycopg(dbapi_connection):
+            return
+        if not _looks_alive(dbapi_connection):
+            raise DisconnectionError("the server ended this connection")  # the pool takes another
+        if _request_method() in READ_METHODS:
             dbapi_connection.autocommit = True
 
     @event.listens_for(Pool, "checkin")
@@ -62,6 +68,23 @@ def configure_engine_events() -> None:
             dbapi_connection.autocommit = False
         except Exception:  # not idle: never hand this connection out again
             record.invalidate()
+
+
+def _looks_alive(dbapi_connection) -> bool:
+    """Whether an idle PostgreSQL connection is still open, asked of the socket, not the server.
+
+    An idle connection has nothing to read: the server speaks only when asked. When it ends a
+    connection (a restart, pg_terminate_backend, idle_session_timeout) it sends a FATAL message
+    and closes the socket, which then reads as ready. Polling the socket costs a system call;
+    SQLAlchemy's pool_pre_ping asked the server "SELECT 1" on every checkout, a round trip and
+    work for the server on every page (docs/performance.md). A false alarm (an unexpected
+    message on a live connection) only costs a new connection.
+    """
+    if dbapi_connection.closed:
+        return False
+    poller = select.poll()
+    poller.register(dbapi_connection.fileno(), select.POLLIN | select.POLLERR | select.POLLHUP)
+    return not poller.poll(0)
 
 
 def _is_psycopg(dbapi_connection) -> bool:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import make_url
+from sqlalchemy import make_url, text
 from sqlalchemy.exc import IntegrityError
 
 from tests.reliability.throwaway import app_for, postgres_test_url
@@ -104,17 +104,20 @@ def test_sqlite_outage_gives_503_then_recovers_without_a_restart(served, databas
     assert_signed_in_page(client.get("/account"))
 
 
+# Ends every connection to the database and waits (up to 5 s each) until each has gone, as
+# a restart would have done by the time anyone reconnects.
+_END_CONNECTIONS = "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE datname = '{name}'"
+
+
 @postgres_only
 def test_postgres_connections_ended_by_the_server_are_replaced_on_the_next_request(served, throwaway):
     app, client = served
     assert_signed_in_page(client.get("/account"))
 
-    ended = throwaway.on_server(
-        f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{throwaway.name}'"
-    )
+    ended = throwaway.on_server(_END_CONNECTIONS.format(name=throwaway.name))
     assert ended  # the app's pooled connection was among them
 
-    assert_signed_in_page(client.get("/account"))  # pool_pre_ping found the dead connection
+    assert_signed_in_page(client.get("/account"))  # the checkout check found the dead connection
 
 
 @postgres_only
@@ -124,9 +127,7 @@ def test_postgres_outage_gives_503_then_recovers_without_a_restart(served, throw
 
     throwaway.on_server(f'ALTER DATABASE "{throwaway.name}" ALLOW_CONNECTIONS false')
     try:
-        throwaway.on_server(
-            f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{throwaway.name}'"
-        )
+        throwaway.on_server(_END_CONNECTIONS.format(name=throwaway.name))
         _check_outage(client)
     finally:
         throwaway.on_server(f'ALTER DATABASE "{throwaway.name}" ALLOW_CONNECTIONS true')
@@ -177,3 +178,20 @@ def test_a_database_error_that_is_a_bug_gives_500_not_503(database_url, tmp_path
     assert response.status_code == 500
     assert "Retry-After" not in response.headers
     assert "Traceback" not in response.text and "duplicate key" not in response.text
+
+
+@postgres_only
+def test_postgres_checking_a_pooled_connection_sends_the_server_nothing(served, throwaway):
+    """The liveness check polls the socket: a query per checkout cost every page a round trip."""
+    app, _client = served
+
+    def last_statement(pid: int) -> str:
+        return throwaway.on_server(f"SELECT query FROM pg_stat_activity WHERE pid = {pid}")[0][0]
+
+    with app.app_context():
+        with db.engine.connect() as connection:
+            pid = connection.scalar(text("SELECT pg_backend_pid()"))
+        before = last_statement(pid)  # the pool's ROLLBACK on the connection's return
+        with db.engine.connect() as connection:
+            assert connection.connection.dbapi_connection.info.backend_pid == pid  # the same one
+            assert last_statement(pid) == before
