@@ -115,7 +115,7 @@ def _conditions(scope: SummaryScope, f: ReportFilter) -> list:
 
 def _facts(scope: SummaryScope, f: ReportFilter):
     """The summary-table rows behind ``f`` (see ``rollup.facts``), or None: count reports."""
-    return rollup.facts(scope, f, _conditions(scope, f))
+    return rollup.facts(scope, f, lambda: _conditions(scope, f))
 
 
 def _staff_sums(facts) -> list:

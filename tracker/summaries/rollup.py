@@ -18,7 +18,7 @@ table off (tests compare the two; the benchmarks time both).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -116,12 +116,13 @@ class Facts:
         return select(*columns).select_from(self.source).where(*self.where)
 
 
-def facts(scope: SummaryScope, f, conditions: list) -> Facts | None:
+def facts(scope: SummaryScope, f, conditions: Callable[[], list]) -> Facts | None:
     """The summary rows (and edge reports, aggregated alike) behind ``f``; None: use reports.
 
-    ``conditions`` are the report-table conditions of ``f`` (``queries._conditions``).
-    Without edges the figures read the table itself (plain SQL, cheap to build); with
-    them, the union of the table's rows and the edge reports.
+    ``conditions()`` gives the report-table conditions of ``f`` (``queries._conditions``),
+    built only when reports must be read (the LMC page built them three times for nothing,
+    half a millisecond each). Without edges the figures read the table itself (plain SQL,
+    cheap to build); with them, the union of the table's rows and the edge reports.
     """
     p = plan(scope, f)
     if p is None:
@@ -132,7 +133,7 @@ def facts(scope: SummaryScope, f, conditions: list) -> Facts | None:
         return Facts(table.c, table, tuple(summary_conditions))
     values = [table.c[name] for name in VALUE_NAMES]
     summary = select(table.c.trust_id, table.c.independent_provider, table.c.month, *values).where(*summary_conditions)
-    both = union_all(summary, _report_rows([*conditions, p.rest])).subquery("facts")
+    both = union_all(summary, _report_rows([*conditions(), p.rest])).subquery("facts")
     return Facts(both.c, both)
 
 
