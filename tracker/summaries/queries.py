@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
@@ -42,7 +42,7 @@ from tracker.categories.models import Category
 from tracker.extensions import db
 from tracker.organisations.models import Practice, Specialty, Trust
 from tracker.reports.models import ActionTaken, PatientImpact, Report, Source, StaffRole, StaffTime
-from tracker.summaries import rollup
+from tracker.summaries import alongside, rollup
 from tracker.summaries.models import CATEGORY_COLUMNS, MINUTES_COLUMNS, ROLE_REPORT_COLUMNS
 from tracker.summaries.periods import Period, month_label
 from tracker.summaries.scope import SummaryScope
@@ -442,10 +442,21 @@ def _grouped(column, conditions) -> dict:
 
 def monthly_counts(scope: SummaryScope, f: ReportFilter) -> list[MonthCount]:
     """Reports per month over every month the period touches; months without reports are 0."""
+    return monthly_counts_started(scope, f)()
+
+
+def monthly_counts_started(scope: SummaryScope, f: ReportFilter) -> Callable[[], list[MonthCount]]:
+    """``monthly_counts``, started now (from the summary table, on a second connection where
+    ``alongside`` can); call the result for the counts."""
     facts = _facts(scope, f)
     if facts is not None:
-        rows = db.session.execute(facts.select(facts.c.month, func.sum(facts.c.reports)).group_by(facts.c.month))
-        return _fill(f.period, {rollup.month_key(month): int(n) for month, n in rows})
+        rows = alongside.fetch(facts.select(facts.c.month, func.sum(facts.c.reports)).group_by(facts.c.month))
+        return lambda: _fill(f.period, {rollup.month_key(month): int(n) for month, n in rows()})
+    counts = _monthly_counts_from_reports(scope, f)
+    return lambda: counts
+
+
+def _monthly_counts_from_reports(scope: SummaryScope, f: ReportFilter) -> list[MonthCount]:
     month = year_month(Report.received_on)
     counted = dict(
         db.session.execute(
@@ -578,15 +589,16 @@ def _provider_key(trust_id: int, lowered: str) -> tuple:
 def _provider_tallies_from_facts(current, previous):
     """The same tallies from summary rows: one statement per period, categories as columns."""
     category_columns = [current.c[column.key] for column in CATEGORY_COLUMNS.values()]
+    # The previous period runs on a second connection meanwhile, where it can (alongside.py).
+    before_rows = alongside.fetch(
+        previous.select(previous.c.trust_id, func.lower(previous.c.independent_provider),
+               func.min(previous.c.independent_provider), func.sum(previous.c.reports))
+        .group_by(previous.c.trust_id, func.lower(previous.c.independent_provider))
+    )
     now_rows = db.session.execute(
         current.select(current.c.trust_id, func.lower(current.c.independent_provider), func.min(current.c.independent_provider),
                func.sum(current.c.reports), *_staff_sums(current), *[func.sum(c) for c in category_columns])
         .group_by(current.c.trust_id, func.lower(current.c.independent_provider))
-    ).all()
-    before_rows = db.session.execute(
-        previous.select(previous.c.trust_id, func.lower(previous.c.independent_provider),
-               func.min(previous.c.independent_provider), func.sum(previous.c.reports))
-        .group_by(previous.c.trust_id, func.lower(previous.c.independent_provider))
     ).all()
 
     titles = {c.slug: (c.title, c.position) for c in reference_cache.categories()}
@@ -608,7 +620,7 @@ def _provider_tallies_from_facts(current, previous):
                 best = candidate if best is None or candidate > best else best
         if best is not None:
             tops[key] = Count(best[2], best[3], best[0])
-    for trust_id, lowered, name, reports in before_rows:
+    for trust_id, lowered, name, reports in before_rows():
         key = _provider_key(trust_id, lowered)
         if key not in tallies:
             tallies[key] = [name if not trust_id else None, 0, 0]

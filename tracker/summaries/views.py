@@ -117,8 +117,9 @@ TOP_TRUSTS = 25
 def _index_figures(scope: SummaryScope, choice, all_trusts: bool = False) -> str:
     """The summary page's figures as HTML: the ranking, the chart and their tables."""
     period = choice.period
+    months_started = queries.monthly_counts_started(scope, ReportFilter.for_period(period))
     ranking = queries.provider_ranking(scope, period)
-    months = queries.monthly_counts(scope, ReportFilter.for_period(period))
+    months = months_started()
     chart = monthly_chart(months, title=f"Reports per month, all providers, {scope.name}", chart_id="all-providers")
     return render_template(
         "summaries/_dashboard_figures.html", ranking=ranking, chart=chart, chart_months=months,
