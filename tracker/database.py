@@ -10,6 +10,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.pool import Pool
 
+from tracker import sqlite_writers
+
 _configured = False
 READ_METHODS = ("GET", "HEAD", "OPTIONS")
 
@@ -40,8 +42,17 @@ def configure_engine_events() -> None:
 
     @event.listens_for(Engine, "begin")
     def _sqlite_begin(connection):
-        if connection.dialect.name == "sqlite":
-            connection.exec_driver_sql("BEGIN IMMEDIATE" if _request_writes() else "BEGIN")
+        if connection.dialect.name != "sqlite":
+            return
+        if _request_writes():
+            sqlite_writers.wait_turn(connection)  # in a queue, not in SQLite's busy handler
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            connection.exec_driver_sql("BEGIN")
+
+    @event.listens_for(Pool, "checkin")
+    def _sqlite_writer_done(_dbapi_connection, record):
+        sqlite_writers.end_turn(record)
 
     # PostgreSQL: a request that only reads runs each statement on its own (autocommit),
     # without BEGIN and ROLLBACK around it. Under READ COMMITTED every statement of a

@@ -1,0 +1,111 @@
+"""SQLite: requests that write take turns in a queue (``tracker/sqlite_writers.py``).
+
+A second ``WriterQueue`` on the same lock file stands in for another server process:
+``flock`` locks belong to an open file, so two opens conflict even in one process.
+"""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
+
+from tests.reliability.throwaway import app_for, postgres_test_url
+from tracker import sqlite_writers
+from tracker.extensions import db
+from tracker.sqlite_writers import WriterQueue
+
+pytestmark = pytest.mark.skipif(postgres_test_url() is not None, reason="SQLite behaviour; the suite runs on PostgreSQL")
+
+
+def test_threads_take_turns_and_the_next_starts_when_the_first_is_done(tmp_path):
+    queue = WriterQueue(str(tmp_path / "db-writer.lock"))
+    queue.acquire()
+    second_started = threading.Event()
+
+    def second_writer():
+        queue.acquire()
+        second_started.set()
+        queue.release()
+
+    waiter = threading.Thread(target=second_writer)
+    waiter.start()
+    assert not second_started.wait(0.2)  # waits while the first writes
+    queue.release()
+    assert second_started.wait(5)
+    waiter.join()
+
+
+def test_another_process_holding_the_turn_makes_a_writer_wait_then_give_up(tmp_path):
+    lock_path = str(tmp_path / "db-writer.lock")
+    other_process = WriterQueue(lock_path)
+    this_process = WriterQueue(lock_path)
+    other_process.acquire()
+    with pytest.raises(OperationalError, match="database is locked"):
+        this_process.acquire(timeout=0.1)
+    other_process.release()
+    this_process.acquire(timeout=1)  # free again: taken at once
+    this_process.release()
+    other_process.acquire(timeout=1)  # a failed wait left nothing held
+    other_process.release()
+
+
+@pytest.fixture
+def app(tmp_path):
+    with app_for(f"sqlite:///{tmp_path / 'tracker.db'}", tmp_path / "instance") as app:
+        with app.app_context():
+            upgrade()
+            db.session.execute(text("CREATE TABLE tally (n INTEGER)"))
+            db.session.commit()
+            db.session.remove()
+
+        @app.route("/test-write", methods=["POST"], endpoint="test_write")
+        def write():
+            db.session.execute(text("INSERT INTO tally (n) VALUES (1)"))
+            db.session.commit()
+            return "saved"
+
+        write.is_public = True
+        yield app
+
+
+def _queue(app) -> WriterQueue:
+    with app.app_context():
+        queue = sqlite_writers.queue_for(db.engine.url.database)
+    assert queue is not None
+    return queue
+
+
+def test_many_writing_requests_at_once_all_save(app):
+    def post(_):
+        return app.test_client().post("/test-write").status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(post, range(40)))
+    assert statuses == [200] * 40
+    with app.app_context():
+        assert db.session.scalar(text("SELECT count(*) FROM tally")) == 40
+
+
+def test_a_writing_request_gives_its_turn_back(app):
+    assert app.test_client().post("/test-write").status_code == 200
+    queue = _queue(app)
+    queue.acquire(timeout=0)  # nobody holds it
+    queue.release()
+
+
+def test_a_writer_that_waits_too_long_gets_the_busy_page(app, monkeypatch):
+    monkeypatch.setattr(sqlite_writers, "WAIT_SECONDS", 0.1)
+    other_process = WriterQueue(_queue(app).lock_path)
+    other_process.acquire()
+    try:
+        response = app.test_client().post("/test-write")
+    finally:
+        other_process.release()
+    assert response.status_code == 503
+    assert "Sorry, the service is unavailable" in response.text
+    assert app.test_client().post("/test-write").status_code == 200  # and the next one is served

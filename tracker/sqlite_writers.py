@@ -1,0 +1,125 @@
+"""SQLite: requests that write wait their turn in a queue, not in SQLite's busy handler.
+
+SQLite lets one connection write at a time. Another writer's ``BEGIN IMMEDIATE`` finds
+the database busy, and SQLite's busy handler sleeps and tries again in steps that grow
+to 100 ms: under load a case being saved could sleep through several other writers'
+turns (logging cases at 16 clients, 1 in 100 requests took over 800 ms;
+docs/performance.md). Here a request that writes waits on a lock instead and starts as
+soon as the writer before it has finished: the threads of one process on a threading
+lock, and processes (the server's workers) on an ``flock`` of a file beside the
+database, ``<database>-writer.lock``, tried every few milliseconds.
+
+The turn is taken before ``BEGIN IMMEDIATE`` (``tracker/database.py``) and given back
+when the connection returns to the pool, just after its ``COMMIT`` or ``ROLLBACK``.
+Work outside requests (imports running in the background, commands) does not queue:
+SQLite's own lock still keeps it apart, as before. A request that waits longer than
+SQLite's busy timeout gets the same answer as a busy database: the 503 page.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import sqlite3
+import threading
+import time
+from typing import IO
+
+from sqlalchemy.exc import OperationalError
+
+log = logging.getLogger(__name__)
+
+WAIT_SECONDS = 30.0  # as long as the busy timeout set on every SQLite connection
+# Pauses between tries of the file lock while another process holds it: short, because
+# a case is saved in a few milliseconds; only one thread per process tries at a time.
+_RETRY_PAUSES = (0.0005, 0.001, 0.002, 0.004)
+HELD = "tracker_sqlite_writer_turn"  # key in a pooled connection's info while it holds a turn
+
+
+class WriterQueue:
+    """One writer at a time for one database file, across threads and processes."""
+
+    def __init__(self, lock_path: str):
+        self.lock_path = lock_path
+        self._threads = threading.Lock()
+        self._file: IO[bytes] | None = None
+
+    def acquire(self, timeout: float | None = None) -> None:
+        timeout = WAIT_SECONDS if timeout is None else timeout
+        deadline = time.monotonic() + timeout
+        if not self._threads.acquire(timeout=timeout):
+            raise _busy()
+        try:
+            self._lock_file(deadline)
+        except BaseException:
+            self._threads.release()
+            raise
+
+    def release(self) -> None:
+        try:
+            if self._file is not None:
+                fcntl.flock(self._file.fileno(), fcntl.LOCK_UN)
+        finally:
+            self._threads.release()
+
+    def _lock_file(self, deadline: float) -> None:
+        if self._file is None:
+            self._file = open(self.lock_path, "ab")  # noqa: SIM115  (kept open for the process's life)
+        tries = 0
+        while True:
+            try:
+                fcntl.flock(self._file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise _busy() from None
+                time.sleep(_RETRY_PAUSES[min(tries, len(_RETRY_PAUSES) - 1)])
+                tries += 1
+
+
+def _busy() -> OperationalError:
+    return OperationalError("BEGIN IMMEDIATE", None, sqlite3.OperationalError("database is locked"))
+
+
+_queues: dict[tuple[int, str], WriterQueue | None] = {}
+_queues_lock = threading.Lock()
+
+
+def queue_for(database_path: str | None) -> WriterQueue | None:
+    """This process's queue for a database file; None for an in-memory database, or when
+    no lock file can be made beside it (the busy handler then does the waiting, as before)."""
+    if not database_path or database_path == ":memory:" or database_path.startswith("file:"):
+        return None
+    key = (os.getpid(), os.path.abspath(database_path))  # a forked worker opens its own lock file
+    with _queues_lock:
+        if key not in _queues:
+            lock_path = key[1] + "-writer.lock"
+            try:
+                with open(lock_path, "ab"):
+                    pass
+                _queues[key] = WriterQueue(lock_path)
+            except OSError as error:
+                log.warning("writers to %s are not queued: cannot open %s (%s)", key[1], lock_path,
+                            type(error).__name__)
+                _queues[key] = None
+        return _queues[key]
+
+
+def wait_turn(connection) -> None:
+    """Take the turn to write for ``connection`` (SQLAlchemy), kept until it goes back to the pool."""
+    pooled = connection.connection
+    if HELD in pooled.info:
+        return
+    queue = queue_for(connection.engine.url.database)
+    if queue is None:
+        return
+    queue.acquire()
+    pooled.info[HELD] = queue
+
+
+def end_turn(connection_record) -> None:
+    """Give back a turn held by a connection returning to the pool (if it held one)."""
+    queue = connection_record.info.pop(HELD, None) if connection_record is not None else None
+    if queue is not None:
+        queue.release()
