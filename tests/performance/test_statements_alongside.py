@@ -92,3 +92,16 @@ def test_without_a_connection_to_spare_the_request_reads_in_turn(committed, tmp_
             assert threads == {threading.current_thread().name}  # no wait for a second connection
             assert ranking.trusts and sum(m.count for m in months) == ranking.trusts[0].reports
             db.session.remove()
+
+
+def test_connections_used_alongside_go_back_to_the_pool_with_transactions_on(committed):
+    app, lmc = committed
+    _figures(app, lmc, alongside=True)
+    pool = db.engine.pool
+    idle = [db.engine.connect() for _ in range(pool.checkedin())]
+    try:
+        assert len(idle) >= 2  # the request's connection and at least one used alongside
+        assert all(connection.connection.dbapi_connection.autocommit is False for connection in idle)
+    finally:
+        for connection in idle:
+            connection.close()

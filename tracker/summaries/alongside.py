@@ -67,7 +67,10 @@ def _connection_to_spare(engine: Engine) -> bool:
 
 
 def _fetch_on_own_connection(engine: Engine, statement: Select) -> Sequence[Row]:
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+    with engine.connect() as connection:
+        # Without BEGIN and ROLLBACK round trips, as a request's reads run (tracker/database.py
+        # turns autocommit off again when the connection goes back to the pool).
+        connection.connection.dbapi_connection.autocommit = True
         return connection.execute(statement).all()
 
 

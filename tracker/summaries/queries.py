@@ -442,15 +442,19 @@ def _grouped(column, conditions) -> dict:
 
 def monthly_counts(scope: SummaryScope, f: ReportFilter) -> list[MonthCount]:
     """Reports per month over every month the period touches; months without reports are 0."""
-    return monthly_counts_started(scope, f)()
+    return _monthly_counts(scope, f, fetch=lambda statement: db.session.execute(statement).all)()
 
 
 def monthly_counts_started(scope: SummaryScope, f: ReportFilter) -> Callable[[], list[MonthCount]]:
-    """``monthly_counts``, started now (from the summary table, on a second connection where
-    ``alongside`` can); call the result for the counts."""
+    """``monthly_counts``, started now on a second connection where ``alongside`` can (for a
+    page with other figures to compute meanwhile); call the result for the counts."""
+    return _monthly_counts(scope, f, fetch=alongside.fetch)
+
+
+def _monthly_counts(scope: SummaryScope, f: ReportFilter, fetch) -> Callable[[], list[MonthCount]]:
     facts = _facts(scope, f)
     if facts is not None:
-        rows = alongside.fetch(facts.select(facts.c.month, func.sum(facts.c.reports)).group_by(facts.c.month))
+        rows = fetch(facts.select(facts.c.month, func.sum(facts.c.reports)).group_by(facts.c.month))
         return lambda: _fill(f.period, {rollup.month_key(month): int(n) for month, n in rows()})
     counts = _monthly_counts_from_reports(scope, f)
     return lambda: counts
