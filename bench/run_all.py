@@ -261,7 +261,7 @@ def page_ratio(label: str, name: str, page: load.LoadResult, trivial_rps: float)
         say(line)
     ratio = page.rps / trivial_rps if trivial_rps else float("nan")
     verdict = "met" if ratio >= PAGE_RATIO_TARGET and page.errors == 0 else "missed"
-    say(f"{label}.pages.{name}.ratio_to_trivial {ratio:.2f} ratio  target >= {PAGE_RATIO_TARGET} with 0 errors: {verdict}")
+    say(f"{label}.pages.{name}.ratio_to_trivial {ratio:.3f} ratio  target >= {PAGE_RATIO_TARGET} with 0 errors: {verdict}")
     for failure in page.failures[:3]:
         note(f"{name}: {failure}")
 
