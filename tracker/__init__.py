@@ -61,8 +61,11 @@ def configure_templates(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from tracker import database, models  # noqa: F401  (models: the whole schema)
+    from tracker import database, models, sqlite_writers  # noqa: F401  (models: the whole schema)
 
+    # Registered before the database's own teardown, so it runs after it (teardowns run last
+    # first): a write turn whose connection never went back to the pool ends with the request.
+    app.teardown_appcontext(sqlite_writers.end_leftover_turn)
     db.init_app(app)
     database.configure_engine_events()
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))

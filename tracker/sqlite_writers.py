@@ -10,7 +10,9 @@ lock, and processes (the server's workers) on an ``flock`` of a file beside the
 database, ``<database>-writer.lock``, tried every few milliseconds.
 
 The turn is taken before ``BEGIN IMMEDIATE`` (``tracker/database.py``) and given back
-when the connection returns to the pool, just after its ``COMMIT`` or ``ROLLBACK``.
+when the connection returns to the pool, just after its ``COMMIT`` or ``ROLLBACK``; at
+the latest when the request ends (``end_leftover_turn``), so that no turn outlives its
+request whatever happened to the connection.
 Work outside requests (imports running in the background, commands) does not queue:
 SQLite's own lock still keeps it apart, as before. A request that waits longer than
 SQLite's busy timeout gets the same answer as a busy database: the 503 page.
@@ -44,8 +46,11 @@ class WriterQueue:
         self.lock_path = lock_path
         self._threads = threading.Lock()
         self._file: IO[bytes] | None = None
+        self._holder: object | None = None  # the token of the turn being held
+        self._holder_lock = threading.Lock()
 
-    def acquire(self, timeout: float | None = None) -> None:
+    def acquire(self, timeout: float | None = None) -> object:
+        """Wait for the turn; returns the token that gives it back (``release``)."""
         timeout = WAIT_SECONDS if timeout is None else timeout
         deadline = time.monotonic() + timeout
         if not self._threads.acquire(timeout=timeout):
@@ -55,8 +60,17 @@ class WriterQueue:
         except BaseException:
             self._threads.release()
             raise
+        token = object()
+        with self._holder_lock:
+            self._holder = token
+        return token
 
-    def release(self) -> None:
+    def release(self, token: object) -> None:
+        """Give back the turn ``token`` was given; nothing if that turn was given back already."""
+        with self._holder_lock:
+            if self._holder is not token:
+                return
+            self._holder = None
         try:
             if self._file is not None:
                 fcntl.flock(self._file.fileno(), fcntl.LOCK_UN)
@@ -106,6 +120,9 @@ def queue_for(database_path: str | None) -> WriterQueue | None:
         return _queues[key]
 
 
+_this_thread = threading.local()  # the turn the current request's thread holds, if any
+
+
 def wait_turn(connection) -> None:
     """Take the turn to write for ``connection`` (SQLAlchemy), kept until it goes back to the pool."""
     pooled = connection.connection
@@ -114,12 +131,23 @@ def wait_turn(connection) -> None:
     queue = queue_for(connection.engine.url.database)
     if queue is None:
         return
-    queue.acquire()
-    pooled.info[HELD] = queue
+    turn = (queue, queue.acquire())
+    pooled.info[HELD] = turn
+    _this_thread.turn = turn
 
 
 def end_turn(connection_record) -> None:
     """Give back a turn held by a connection returning to the pool (if it held one)."""
-    queue = connection_record.info.pop(HELD, None) if connection_record is not None else None
-    if queue is not None:
-        queue.release()
+    turn = connection_record.info.pop(HELD, None) if connection_record is not None else None
+    if turn is not None:
+        queue, token = turn
+        queue.release(token)
+
+
+def end_leftover_turn(_error: BaseException | None = None) -> None:
+    """At the end of a request: give back a turn its connection did not (normally none)."""
+    turn = getattr(_this_thread, "turn", None)
+    _this_thread.turn = None
+    if turn is not None:
+        queue, token = turn
+        queue.release(token)
