@@ -10,6 +10,7 @@ results; the summary table must actually have been read.
 from __future__ import annotations
 
 import random
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -92,13 +93,15 @@ def _figures(scope: SummaryScope, period: Period, trusts) -> dict:
 
 
 class _SummaryReads:
-    """Counts the statements that read the summary table."""
+    """Counts the statements that read the summary table (not its clock, read with the coverage)."""
+
+    TABLE = re.compile(r"\breport_month_summary\b(?!_clock)")
 
     def __init__(self):
         self.count = 0
 
     def __call__(self, _conn, _cursor, statement, *_args):
-        if "report_month_summary" in statement:
+        if self.TABLE.search(statement):
             self.count += 1
 
 

@@ -29,11 +29,7 @@ from collections.abc import Callable, Hashable
 from typing import TypeVar
 
 from flask import current_app
-from sqlalchemy import bindparam, func, or_, select
 
-from tracker.extensions import db
-from tracker.organisations.models import Practice
-from tracker.summaries.models import NO_ICB, ReportMonthSummaryClock
 from tracker.summaries.scope import SummaryScope
 
 DEFAULT_SECONDS = 300
@@ -49,29 +45,13 @@ def seconds() -> float:
     return float(app.config.get("SUMMARY_CACHE_SECONDS", 0 if app.testing else DEFAULT_SECONDS))
 
 
-def _clock_statement():
-    clock = ReportMonthSummaryClock
-    listed_icbs = select(func.coalesce(Practice.icb_code, NO_ICB)).where(
-        Practice.id.in_(bindparam("listed", expanding=True)))
-    return (
-        select(clock.icb_code, clock.changes)
-        .where(or_(clock.icb_code.in_(bindparam("icbs", expanding=True)), clock.icb_code.in_(listed_icbs)))
-        .order_by(clock.icb_code)
-    )
-
-
-_CLOCKS = _clock_statement()  # built once: it runs on every LMC summary page
-
-
 def data_key(scope: SummaryScope) -> tuple | None:
-    """What the scope's figures depend on, read in one small query; None: do not cache."""
+    """What the scope's figures depend on, clocks included (read with the scope's coverage,
+    one small query); None: do not cache."""
     coverage = scope.coverage
     if coverage is None:
         return None  # a practice's own figures are small and cheap
-    ticks = db.session.execute(
-        _CLOCKS, {"icbs": list(coverage.icb_codes), "listed": list(coverage.listed_elsewhere)}
-    ).all()
-    return (scope.kind.value, scope.organisation_id, scope.name, coverage, tuple(map(tuple, ticks)))
+    return (scope.kind.value, scope.organisation_id, scope.name, coverage)
 
 
 def remembered(key: Hashable | None, make: Callable[[], T]) -> T:

@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
 
-from sqlalchemy import ColumnElement, bindparam, literal, or_, select, union_all
+from sqlalchemy import ColumnElement, bindparam, func, literal, or_, select, union_all
 
 from tracker.accounts.permissions import Permission
 from tracker.extensions import db
 from tracker.organisations.models import Practice, lmc_icb, lmc_practice, practice_ids_for_lmc
 from tracker.reports.models import Report
+from tracker.summaries.models import NO_ICB, ReportMonthSummaryClock
 
 
 @dataclass(frozen=True)
@@ -29,18 +30,30 @@ class Coverage:
 
     icb_codes: tuple[str, ...]
     listed_elsewhere: tuple[int, ...]
+    # The summary clock (ReportMonthSummaryClock) of each of those ICBs and of the listed
+    # practices' ICBs, read with them: the LMC's figures are unchanged while these are
+    # (figure_cache's key). An ICB without reports yet has no clock.
+    clocks: tuple[tuple[str, int], ...] = ()
 
 
 def _coverage_statement():
     lmc_id = bindparam("lmc_id")
+    clock = ReportMonthSummaryClock.__table__
     own_icbs = select(lmc_icb.c.icb_code).where(lmc_icb.c.lmc_id == lmc_id)
+    listed_icb = func.coalesce(Practice.icb_code, NO_ICB)
     listed = (
-        select(literal("p"), Practice.icb_code, Practice.id)
+        select(literal("p"), listed_icb, Practice.id, clock.c.changes)
         .join(lmc_practice, lmc_practice.c.practice_id == Practice.id)
+        .outerjoin(clock, clock.c.icb_code == listed_icb)
         .where(lmc_practice.c.lmc_id == lmc_id,
                or_(Practice.icb_code.is_(None), Practice.icb_code.not_in(own_icbs)))
     )
-    icbs = select(literal("i"), lmc_icb.c.icb_code, literal(0)).where(lmc_icb.c.lmc_id == lmc_id)
+    icbs = (
+        select(literal("i"), lmc_icb.c.icb_code, literal(0), clock.c.changes)
+        .select_from(lmc_icb)
+        .outerjoin(clock, clock.c.icb_code == lmc_icb.c.icb_code)
+        .where(lmc_icb.c.lmc_id == lmc_id)
+    )
     return union_all(icbs, listed)
 
 
@@ -49,11 +62,13 @@ _COVERAGE = _coverage_statement()
 
 
 def lmc_coverage(lmc_id: int) -> Coverage:
-    """One query: the LMC's ICB codes and its listed practices that are not in those ICBs."""
+    """One query: the LMC's ICB codes, its listed practices that are not in those ICBs,
+    and the clocks of all their ICBs (one query where the clocks were a second one)."""
     rows = db.session.execute(_COVERAGE, {"lmc_id": lmc_id}).all()
     return Coverage(
-        icb_codes=tuple(sorted(code for kind, code, _ in rows if kind == "i")),
-        listed_elsewhere=tuple(sorted(practice_id for kind, _, practice_id in rows if kind == "p")),
+        icb_codes=tuple(sorted(code for kind, code, _, _ in rows if kind == "i")),
+        listed_elsewhere=tuple(sorted(practice_id for kind, _, practice_id, _ in rows if kind == "p")),
+        clocks=tuple(sorted({(code, int(changes)) for _, code, _, changes in rows if changes is not None})),
     )
 
 
