@@ -34,7 +34,7 @@ def configure_engine_events() -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute("PRAGMA busy_timeout = 30000")
+        cursor.execute(f"PRAGMA busy_timeout = {sqlite_writers.BUSY_TIMEOUT_SECONDS * 1000}")
         if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "memory":
             cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
@@ -51,8 +51,8 @@ def configure_engine_events() -> None:
             connection.exec_driver_sql("BEGIN")
 
     @event.listens_for(Pool, "checkin")
-    def _sqlite_writer_done(_dbapi_connection, record):
-        sqlite_writers.end_turn(record)
+    def _sqlite_writer_done(dbapi_connection, record):
+        sqlite_writers.end_turn(dbapi_connection, record)
 
     # PostgreSQL: a request that only reads runs each statement on its own (autocommit),
     # without BEGIN and ROLLBACK around it. Under READ COMMITTED every statement of a

@@ -15,7 +15,12 @@ the latest when the request ends (``end_leftover_turn``), so that no turn outliv
 request whatever happened to the connection.
 Work outside requests (imports running in the background, commands) does not queue:
 SQLite's own lock still keeps it apart, as before. A request that waits longer than
-SQLite's busy timeout gets the same answer as a busy database: the 503 page.
+SQLite's busy timeout in all gets the same answer as a busy database: the 503 page.
+
+Not strictly first come, first served: within a process the next thread takes the turn
+the moment it is free, while another process only looks every few milliseconds, so a
+busy process can keep the turn for a while. That is still fairer than the busy handler,
+whose waiters look only every 100 ms after the first few tries.
 """
 
 from __future__ import annotations
@@ -32,11 +37,13 @@ from sqlalchemy.exc import OperationalError
 
 log = logging.getLogger(__name__)
 
-WAIT_SECONDS = 30.0  # as long as the busy timeout set on every SQLite connection
+BUSY_TIMEOUT_SECONDS = 30  # SQLite's busy timeout, set on every connection (tracker/database.py)
+WAIT_SECONDS = float(BUSY_TIMEOUT_SECONDS)  # the whole wait for a turn and the write lock
 # Pauses between tries of the file lock while another process holds it: short, because
 # a case is saved in a few milliseconds; only one thread per process tries at a time.
 _RETRY_PAUSES = (0.0005, 0.001, 0.002, 0.004)
 HELD = "tracker_sqlite_writer_turn"  # key in a pooled connection's info while it holds a turn
+SHORTENED = "tracker_sqlite_busy_timeout_shortened"  # its busy timeout is what a long wait left
 
 
 class WriterQueue:
@@ -131,17 +138,33 @@ def wait_turn(connection) -> None:
     queue = queue_for(connection.engine.url.database)
     if queue is None:
         return
+    started = time.monotonic()
     turn = (queue, queue.acquire())
     pooled.info[HELD] = turn
     _this_thread.turn = turn
+    waited = time.monotonic() - started
+    if waited > 0.5:
+        # The wait for the turn counts against the same timeout: BEGIN IMMEDIATE may wait only
+        # what is left (a writer outside requests may hold SQLite's lock), so that a request
+        # never waits twice the timeout and outlasts the server's own.
+        left_ms = max(0, int((WAIT_SECONDS - waited) * 1000))
+        connection.exec_driver_sql(f"PRAGMA busy_timeout = {left_ms}")
+        pooled.info[SHORTENED] = True
 
 
-def end_turn(connection_record) -> None:
+def end_turn(dbapi_connection, connection_record) -> None:
     """Give back a turn held by a connection returning to the pool (if it held one)."""
-    turn = connection_record.info.pop(HELD, None) if connection_record is not None else None
+    if connection_record is None:
+        return
+    turn = connection_record.info.pop(HELD, None)
     if turn is not None:
         queue, token = turn
         queue.release(token)
+    if connection_record.info.pop(SHORTENED, False) and dbapi_connection is not None:
+        try:
+            dbapi_connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_SECONDS * 1000}")
+        except sqlite3.Error:  # never hand it out again with the short timeout
+            connection_record.invalidate()
 
 
 def end_leftover_turn(_error: BaseException | None = None) -> None:

@@ -137,3 +137,24 @@ def test_a_writer_that_waits_too_long_gets_the_busy_page(app, monkeypatch):
     assert response.status_code == 503
     assert "Sorry, the service is unavailable" in response.text
     assert app.test_client().post("/test-write").status_code == 200  # and the next one is served
+
+
+def test_the_wait_for_a_turn_counts_against_the_busy_timeout(app, monkeypatch):
+    """A request waits at most the busy timeout in all, for its turn and then SQLite's lock."""
+    monkeypatch.setattr(sqlite_writers, "WAIT_SECONDS", 3.0)
+
+    @app.route("/test-timeout", methods=["POST"], endpoint="test_timeout")
+    def timeout_left():
+        db.session.execute(text("INSERT INTO tally (n) VALUES (1)"))
+        left = db.session.scalar(text("PRAGMA busy_timeout"))
+        db.session.commit()
+        return str(left)
+
+    timeout_left.is_public = True
+    other_process = WriterQueue(_queue(app).lock_path)
+    held = other_process.acquire()
+    threading.Timer(1.0, other_process.release, args=(held,)).start()
+    left_after_waiting = int(app.test_client().post("/test-timeout").text)
+    assert 0 < left_after_waiting <= 2000  # 3 s less the second or so spent waiting
+    # The connection went back to the pool with the full timeout again.
+    assert int(app.test_client().post("/test-timeout").text) == sqlite_writers.BUSY_TIMEOUT_SECONDS * 1000

@@ -12,8 +12,11 @@ Runs the statement on the request's own session instead, when it is called:
 - on SQLite, where a second reader would only compete for the same file;
 - in tests (``SUMMARY_SQL_ALONGSIDE`` is off when testing): each test's data sits in one
   open transaction, which no other connection can see;
-- when the pool has no connection to spare, so that requests never wait on each other's
-  second connections.
+- when the pool has no connection to spare at the moment the statement is started. The
+  check can be out of date by the time the statement takes its connection: with many more
+  server threads than pooled connections, requests could wait on each other's second
+  connections, up to the pool's timeout (the 503 page). The server's 4 threads per worker
+  and the pool's 15 connections leave room for every thread's second connection.
 
 Every statement must only read: each runs on its own (autocommit), and sees what was
 committed when it started, as statements of a request do on PostgreSQL anyway.
