@@ -11,6 +11,8 @@ import os
 import secrets
 from pathlib import Path
 
+from tracker.sqlite_writers import BUSY_TIMEOUT_SECONDS
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
 
@@ -97,7 +99,7 @@ def load_config(environ: dict[str, str] | None = None, instance_path: Path | Non
     # check, which asks the socket instead of sending the server a query (pool_pre_ping).
     engine_options: dict = {}
     if database_url.startswith("sqlite"):
-        engine_options = {"connect_args": {"timeout": 30}}
+        engine_options = {"connect_args": {"timeout": BUSY_TIMEOUT_SECONDS}}
 
     return {
         "TRACKER_ENV": mode,

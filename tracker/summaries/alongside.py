@@ -7,7 +7,7 @@ million reports. ``fetch(statement)`` starts a statement on another pooled conne
 and returns a function that gives its rows, so the database works on two of them at
 once and the request builds its own figures meanwhile (docs/performance.md).
 
-Runs the statement on the request's own session instead, when it is called:
+Runs the statement on the request's own session instead, at once (``in_turn``):
 
 - on SQLite, where a second reader would only compete for the same file;
 - in tests (``SUMMARY_SQL_ALONGSIDE`` is off when testing): each test's data sits in one
@@ -48,8 +48,13 @@ def fetch(statement: Select) -> Callable[[], Sequence[Row]]:
     """Start ``statement``; the returned function gives its rows (and raises its error)."""
     engine = db.engine
     if not _enabled(engine):
-        return lambda: db.session.execute(statement).all()
+        return in_turn(statement)
     return _pool().submit(_fetch_on_own_connection, engine, statement).result
+
+
+def in_turn(statement: Select) -> Callable[[], Sequence[Row]]:
+    """``fetch``'s shape for a statement run now on the request's own session."""
+    return db.session.execute(statement).all
 
 
 def _enabled(engine: Engine) -> bool:

@@ -442,7 +442,7 @@ def _grouped(column, conditions) -> dict:
 
 def monthly_counts(scope: SummaryScope, f: ReportFilter) -> list[MonthCount]:
     """Reports per month over every month the period touches; months without reports are 0."""
-    return _monthly_counts(scope, f, fetch=lambda statement: db.session.execute(statement).all)()
+    return _monthly_counts(scope, f, fetch=alongside.in_turn)()
 
 
 def monthly_counts_started(scope: SummaryScope, f: ReportFilter) -> Callable[[], list[MonthCount]]:
