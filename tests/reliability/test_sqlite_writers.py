@@ -155,6 +155,7 @@ def test_the_wait_for_a_turn_counts_against_the_busy_timeout(app, monkeypatch):
     held = other_process.acquire()
     threading.Timer(1.0, other_process.release, args=(held,)).start()
     left_after_waiting = int(app.test_client().post("/test-timeout").text)
-    assert 0 < left_after_waiting <= 2000  # 3 s less the second or so spent waiting
+    # 3 s less the second or so spent waiting (the timer may fire a hair before the wait began)
+    assert 0 < left_after_waiting <= 2500
     # The connection went back to the pool with the full timeout again.
     assert int(app.test_client().post("/test-timeout").text) == sqlite_writers.BUSY_TIMEOUT_SECONDS * 1000
