@@ -106,6 +106,26 @@ def test_form_parsing_keeps_hidden_fields_and_fills_what_the_user_types():
     }
 
 
+def test_form_parsing_reads_values_as_a_browser_would():
+    html = """
+      <form method="get" action="/search"><input name="q" value="elsewhere"></form>
+      <form method='POST' action='/reports/1/edit'>
+        <input type=hidden name=version value=7>
+        <input name="independent_provider" value="Smith &amp; Jones &quot;Clinic&quot;" data-note="a > b">
+        <input type="checkbox" name="tidy" checked>
+        <input type="file" name="upload"><input type="submit" name="go" value="Go">
+        <select name="specialty_code"><option value="100">Surgery</option><option value="320" selected>Cardiology</option></select>
+        <textarea name="description" rows="3">GP to &lt;arrange&gt; an echo</textarea>
+      </form>"""
+    form = form_with(html, "version")
+    assert form.method == "post" and form.action == "/reports/1/edit"
+    assert form.choices["specialty_code"] == ["100", "320"]
+    assert dict(form.filled({})) == {
+        "version": "7", "independent_provider": 'Smith & Jones "Clinic"', "description": "GP to <arrange> an echo",
+        "tidy": "on", "specialty_code": "320", "go": "Go",
+    }
+
+
 def test_percentile_is_nearest_rank():
     values = [float(n) for n in range(1, 101)]
     assert percentile(values, 0.5) == 50.0
