@@ -42,13 +42,24 @@ def configure_engine_events() -> None:
 
     @event.listens_for(Engine, "begin")
     def _sqlite_begin(connection):
-        if connection.dialect.name != "sqlite":
+        if connection.dialect.name != "sqlite" or _request_writes():
+            return  # a request that may write begins at its first write (below)
+        connection.exec_driver_sql("BEGIN")
+
+    # A request that may write reads on its own (each statement its own snapshot, as under
+    # PostgreSQL's READ COMMITTED) until its first write, which waits for the turn to write
+    # and begins with BEGIN IMMEDIATE. Holding the turn from the request's first read would
+    # hold it while the form is parsed and checked: under load that made every other writer
+    # wait, and saving a case was the slowest step (docs/performance.md).
+    @event.listens_for(Engine, "before_cursor_execute")
+    def _sqlite_first_write(connection, _cursor, statement, _parameters, _context, _executemany):
+        if connection.dialect.name != "sqlite" or _reads(statement):
             return
-        if _request_writes():
-            sqlite_writers.wait_turn(connection)  # in a queue, not in SQLite's busy handler
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-        else:
-            connection.exec_driver_sql("BEGIN")
+        dbapi_connection = connection.connection.dbapi_connection
+        if dbapi_connection.in_transaction or not _request_writes():
+            return
+        sqlite_writers.wait_turn(connection)  # in a queue, not in SQLite's busy handler
+        dbapi_connection.execute("BEGIN IMMEDIATE")
 
     @event.listens_for(Pool, "checkin")
     def _sqlite_writer_done(dbapi_connection, record):
@@ -109,15 +120,24 @@ def _request_method() -> str | None:
     return request.method if has_request_context() else None
 
 
+def _reads(statement: str) -> bool:
+    """Whether a statement only reads (a SELECT or a PRAGMA); anything else may write.
+
+    A SAVEPOINT counts as a write: it would otherwise begin a transaction without the lock.
+    """
+    return statement.lstrip()[:6].upper() in ("SELECT", "PRAGMA")
+
+
 def _request_writes() -> bool:
     """True inside a request that may write (anything but GET and HEAD).
 
-    Such a request takes SQLite's write lock when its transaction begins, so two of them
-    run one after the other. Otherwise both read, and the second to write fails with "database
-    is locked" however long it waits (its snapshot is older than the first one's commit): two
-    people saving the same case at once got the 503 page instead of the conflict page, and a
-    double-clicked form or withdrawal the 503 page instead of the case. Reads never wait:
-    in WAL mode they do not need the lock.
+    Such a request takes SQLite's write lock (BEGIN IMMEDIATE) at its first write, having
+    read without a transaction until then, so two of them write one after the other and
+    neither writes from a snapshot older than the other's commit. A deferred BEGIN would
+    read from such a snapshot, and then the second to write fails with "database is
+    locked" however long it waits: two people saving the same case at once got the 503
+    page instead of the conflict page, and a double-clicked form or withdrawal the 503
+    page instead of the case. Reads never wait: in WAL mode they do not need the lock.
     """
     method = _request_method()
     return method is not None and method not in READ_METHODS

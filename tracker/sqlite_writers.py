@@ -9,10 +9,11 @@ soon as the writer before it has finished: the threads of one process on a threa
 lock, and processes (the server's workers) on an ``flock`` of a file beside the
 database, ``<database>-writer.lock``, tried every few milliseconds.
 
-The turn is taken before ``BEGIN IMMEDIATE`` (``tracker/database.py``) and given back
-when the connection returns to the pool, just after its ``COMMIT`` or ``ROLLBACK``; at
-the latest when the request ends (``end_leftover_turn``), so that no turn outlives its
-request whatever happened to the connection.
+The turn is taken before ``BEGIN IMMEDIATE``, at a request's first write
+(``tracker/database.py``), and given back when the connection returns to the pool, just
+after its ``COMMIT`` or ``ROLLBACK``; at the latest when the request ends
+(``end_leftover_turn``), so that no turn outlives its request whatever happened to the
+connection.
 Work outside requests (imports running in the background, commands) does not queue:
 SQLite's own lock still keeps it apart, as before. A request that waits longer than
 SQLite's busy timeout in all gets the same answer as a busy database: the 503 page.
@@ -148,7 +149,7 @@ def wait_turn(connection) -> None:
         # what is left (a writer outside requests may hold SQLite's lock), so that a request
         # never waits twice the timeout and outlasts the server's own.
         left_ms = max(0, int((WAIT_SECONDS - waited) * 1000))
-        connection.exec_driver_sql(f"PRAGMA busy_timeout = {left_ms}")
+        pooled.dbapi_connection.execute(f"PRAGMA busy_timeout = {left_ms}")
         pooled.info[SHORTENED] = True
 
 

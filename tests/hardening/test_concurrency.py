@@ -7,11 +7,9 @@ requests from two threads, each with its own test client, session and connection
 
 To make the race certain rather than likely, each test holds each request at a barrier
 inside the service call, after it has read the report and before it writes, until the other
-arrives. On PostgreSQL both arrive: the two really do read the same row before either
-writes. On SQLite a request that writes takes the write lock when its transaction begins
-(``tracker/database.py``), so the second cannot arrive until the first has committed: the
-first gives up waiting after ``HOLD_SECONDS`` and the two run one after the other, as SQLite
-runs writers. Either way the outcome must be the same.
+arrives. Both arrive, on either database: the two really do read the same row before either
+writes (on SQLite a request takes the write lock only at its first write,
+``tracker/database.py``), and then one writes after the other.
 """
 
 from __future__ import annotations
@@ -132,7 +130,7 @@ class Meeting:
         try:
             self._barrier.wait(timeout=HOLD_SECONDS)
         except threading.BrokenBarrierError:
-            pass  # the other could not come (SQLite: it waits for the write lock)
+            pass  # the other could not come: the test fails in _raced
 
     @property
     def met(self) -> bool:
@@ -152,10 +150,9 @@ def _held(monkeypatch, module, name: str) -> Meeting:
     return meeting
 
 
-def _raced_on_postgres(fresh, meeting: Meeting) -> None:
-    """On PostgreSQL the two requests must really have been inside their transactions together."""
-    if fresh.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-        assert meeting.met, "the two requests did not overlap"
+def _raced(meeting: Meeting) -> None:
+    """The two requests must really have read the same row before either wrote."""
+    assert meeting.met, "the two requests did not overlap"
 
 
 def _at_once(*calls: Callable[[], object]) -> list:
@@ -217,7 +214,7 @@ def test_two_edits_saved_at_the_same_moment_keep_one_and_refuse_the_other(served
         lambda: second.post(f"/reports/{report_id}/edit", data=_case_form("Second person's change", version=version)),
     )
 
-    _raced_on_postgres(fresh, meeting)
+    _raced(meeting)
     statuses = sorted(answer.status_code for answer in answers)
     assert statuses == [302, 409], statuses
     loser = next(answer for answer in answers if answer.status_code == 409)
@@ -252,7 +249,7 @@ def test_the_same_form_submitted_twice_at_once_logs_one_case(served, monkeypatch
     answers = _at_once(lambda: client_a.post("/reports/new", data=form),
                        lambda: client_b.post("/reports/new", data=form))
 
-    _raced_on_postgres(fresh, meeting)
+    _raced(meeting)
     assert [answer.status_code for answer in answers] == [302, 302], [a.status_code for a in answers]
     locations = {answer.headers["Location"] for answer in answers}
     assert len(locations) == 1, f"both answers must lead to the same case: {locations}"
@@ -277,7 +274,7 @@ def test_two_withdrawals_at_once_withdraw_once_with_one_audit_event(served, monk
         lambda: second.post(f"/reports/{report_id}/withdraw", data={"reason": "Logged by mistake"}),
     )
 
-    _raced_on_postgres(fresh, meeting)
+    _raced(meeting)
     assert [answer.status_code for answer in answers] == [302, 302], [a.status_code for a in answers]
     assert _audit_count(fresh, "report.withdrawn", report_id) == 1
     assert _report(fresh, report_id)["withdrawn_reason"] in {"Logged twice", "Logged by mistake"}

@@ -7,6 +7,7 @@ A second ``WriterQueue`` on the same lock file stands in for another server proc
 from __future__ import annotations
 
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -137,6 +138,57 @@ def test_a_writer_that_waits_too_long_gets_the_busy_page(app, monkeypatch):
     assert response.status_code == 503
     assert "Sorry, the service is unavailable" in response.text
     assert app.test_client().post("/test-write").status_code == 200  # and the next one is served
+
+
+def test_a_writing_request_reads_without_its_turn_and_waits_only_at_its_first_write(app):
+    events = []
+
+    @app.route("/test-read-then-write", methods=["POST"], endpoint="test_read_then_write")
+    def read_then_write():
+        db.session.scalar(text("SELECT count(*) FROM tally"))
+        events.append("read")
+        db.session.execute(text("INSERT INTO tally (n) VALUES (1)"))
+        events.append("wrote")
+        db.session.commit()
+        return "saved"
+
+    read_then_write.is_public = True
+    other_process = WriterQueue(_queue(app).lock_path)
+    held = other_process.acquire()
+
+    def release_once_read():
+        for _ in range(500):
+            if "read" in events:
+                break
+            time.sleep(0.01)
+        events.append("released")
+        other_process.release(held)
+
+    releaser = threading.Thread(target=release_once_read)
+    releaser.start()
+    response = app.test_client().post("/test-read-then-write")
+    releaser.join()
+    assert response.status_code == 200
+    assert events == ["read", "released", "wrote"]
+
+
+def test_a_request_whose_first_write_is_a_savepoint_waits_for_its_turn(app, monkeypatch):
+    @app.route("/test-savepoint", methods=["POST"], endpoint="test_savepoint")
+    def savepoint_first():
+        with db.session.begin_nested():
+            db.session.execute(text("INSERT INTO tally (n) VALUES (1)"))
+        db.session.commit()
+        return "saved"
+
+    savepoint_first.is_public = True
+    monkeypatch.setattr(sqlite_writers, "WAIT_SECONDS", 0.1)
+    other_process = WriterQueue(_queue(app).lock_path)
+    held = other_process.acquire()
+    try:
+        assert app.test_client().post("/test-savepoint").status_code == 503
+    finally:
+        other_process.release(held)
+    assert app.test_client().post("/test-savepoint").status_code == 200
 
 
 def test_the_wait_for_a_turn_counts_against_the_busy_timeout(app, monkeypatch):
