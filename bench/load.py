@@ -509,6 +509,20 @@ CASE_VALUES = {
 CASE_TEXT = "Cardiology letter: GP to arrange echo before review"
 
 
+def new_run(prefix: str = "run") -> str:
+    """A name for this run's cases, unique per second: ``<prefix>`` and the time in letters.
+
+    Letters, so that a case's only digits are its number: the time's digits beside it could
+    spell a valid NHS number (ten decimal digits, about one second in eleven; or six hex
+    digits and a four-digit case number), which the identifier guard rightly refuses.
+    """
+    seconds, letters = int(time.time()), ""
+    while seconds:
+        seconds, digit = divmod(seconds, 26)
+        letters = "abcdefghijklmnopqrstuvwxyz"[digit] + letters
+    return f"{prefix}{letters}"
+
+
 def case_marker(run: str, number: int) -> str:
     """``bench-<run>-<n>`` for measured cases; warm-up cases (negative numbers) get ``-w<n>``."""
     return f"bench-{run}-{number}" if number >= 0 else f"bench-{run}-w{-number}"
@@ -581,7 +595,7 @@ def main(argv: list[str] | None = None) -> int:
     cookies = {}
     if args.email:
         cookies = signed_in_cookies(args.host, args.port, args.email, args.password or "", args.totp_secret)
-    run = f"{int(time.time())}"
+    run = new_run()
     scenario = log_cases(run) if args.log_case else fetch_pages(args.path)
     result = run_load(args.host, args.port, scenario, clients=args.clients, units=args.requests,
                       time_limit=args.time_limit, cookies=cookies)

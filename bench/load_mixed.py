@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import math
 import sys
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -133,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
         paths = {"practice_list": "/reports", "lmc_summaries": "/summaries", "lead_summary": "/summaries",
                  "trust_summary": f"/summaries/trusts/{busiest_trust_code(args.database_url) or 'RJ1'}"}
         steps = plan(summaries_built)
-        run = f"mixed{int(time.time())}"
+        run = load.new_run("mixed")
         units = units_for(args.requests, steps)
         print(f"# {config.describe()} on {host}:{port}; {args.clients} clients; {units:,} units "
               f"({', '.join(step.name for step in steps)}) for about {args.requests:,} requests", flush=True)

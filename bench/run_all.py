@@ -332,7 +332,7 @@ def server_measurements(dataset: Dataset, url: str, budget: LoadBudget, config: 
         if probe(host, port, "/reports/new", practice) is None:
             say(f"{label}.log_case {load_not_built()}")
             return
-        run = f"{int(time.time())}"
+        run = load.new_run()
         cases = load.run_load(host, port, load.log_cases(run), name="log_case", clients=CLIENTS,
                               units=budget.case_units, time_limit=budget.seconds, cookies=practice)
     log_case_lines(label, url, run, cases)

@@ -8,6 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from bench import load
+from tracker import privacy
 from bench.load import Client, NotLoopback, ensure_loopback, form_with, percentile, run_load
 
 
@@ -136,6 +137,20 @@ def test_percentile_is_nearest_rank():
 def test_case_markers_tell_measured_cases_from_warm_up_cases():
     assert load.case_marker("run1", 7) == "bench-run1-7"
     assert load.case_marker("run1", -2) == "bench-run1-w2"
+
+
+def test_case_markers_never_look_like_a_patient_identifier(monkeypatch):
+    # With the time in digits, some seconds' cases are refused as holding an NHS number.
+    assert privacy.scan(f"{load.CASE_TEXT} (bench-1764003403-7)")
+    assert privacy.scan(f"{load.CASE_TEXT} (bench-run6b052830-1500)")
+    runs = set()
+    for second in range(1_790_000_000, 1_790_000_000 + 366 * 86_400, 3_593):  # a year, about hourly
+        monkeypatch.setattr(load.time, "time", lambda second=second: float(second))
+        runs.add(load.new_run())
+        for number in (0, 7, 1234, 12345, -3):
+            description = f"{load.CASE_TEXT} ({load.case_marker(load.new_run(), number)})"
+            assert not privacy.scan(description), description
+    assert len(runs) == 366 * 86_400 // 3_593 + 1  # a different name every time
 
 
 def test_a_refused_form_is_explained_by_its_first_error_message():
