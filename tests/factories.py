@@ -139,6 +139,7 @@ class Factory:
         from datetime import date
 
         from tracker.reports import services
+        from tracker.reports.models import Report
 
         raw = {
             "received_on": date.today().isoformat(), "trust_code": "RJ1", "specialty_code": "320",
@@ -149,6 +150,6 @@ class Factory:
         data, errors = services.parse_report(raw)
         if errors:
             raise ValueError(f"invalid report fields for the factory: {errors}")
-        report, _ = services.log_report(user.practice, user, data, submission_token=submission_token)
+        report_id, _ = services.log_report(user.practice, user, data, submission_token=submission_token)
         self.session.flush()
-        return report
+        return self.session.get(Report, report_id)

@@ -11,7 +11,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import event, text
 
+from tracker.extensions import db
 from tracker.reports import services
+from tracker.reports.models import Report
 from tracker.summaries import figure_cache
 
 PERIOD = "period=custom&from=2026-01-01&to=2026-03-31"
@@ -46,7 +48,7 @@ def _log(user, **fields):
            "action_taken": "done-under-protest", "patient_impact": "none", **fields}
     data, errors = services.parse_report(raw)
     assert not errors, errors
-    return services.log_report(user.practice, user, data)[0]
+    return db.session.get(Report, services.log_report(user.practice, user, data)[0])
 
 
 def _edit(user, report, **fields):

@@ -15,6 +15,7 @@ from sqlalchemy import delete, select, text, update
 from tests.performance.summary_check import assert_summary_matches_reports, table_rows
 from tracker.categories.models import Category
 from tracker.categories.reference import CATEGORIES
+from tracker.extensions import db
 from tracker.organisations.models import Practice
 from tracker.reports import importing, services
 from tracker.reports.models import ImportJob, ImportStatus, Report, StaffRole, StaffTime
@@ -51,9 +52,9 @@ def user(factory):
 def _log(user, **fields) -> Report:
     data, errors = services.parse_report(_raw(**fields))
     assert not errors, errors
-    report, created = services.log_report(user.practice, user, data)
+    report_id, created = services.log_report(user.practice, user, data)
     assert created
-    return report
+    return db.session.get(Report, report_id)
 
 
 def _edit(db_session, report: Report, user, **fields) -> None:

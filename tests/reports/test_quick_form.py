@@ -11,7 +11,7 @@ from sqlalchemy import select
 from tests.reports.conftest import TOKEN, case_form, count_audit, count_reports, error_summary, page
 from tracker.audit.models import AuditEvent
 from tracker.organisations.models import Trust
-from tracker.reports.models import Direction, Report, StaffRole
+from tracker.reports.models import Direction, Report, StaffRole, Status
 
 
 def _only_report(db_session) -> Report:
@@ -34,8 +34,13 @@ def test_valid_case_is_saved_with_the_suggested_and_accepted_category(client, db
     assert report.trust.ods_code == "RJ1"
     assert report.direction is Direction.REQUEST
     assert report.submission_token == TOKEN
+    # What the model would have set: a live case, never edited.
+    assert report.status is Status.LOGGED and report.version == 1 and not report.is_withdrawn
+    assert abs(report.updated_at - report.created_at) < timedelta(seconds=5)
     event = db_session.scalar(select(AuditEvent).where(AuditEvent.object_id == report.id))
     assert event.action == "report.created"
+    assert event.actor_id == practice_user.id and event.practice_id == practice_user.practice_id
+    assert event.details == {"category": "investigations", "suggested": "investigations"}
 
 
 def test_confirmation_links_to_the_case(client, db_session, practice_user):
@@ -150,6 +155,21 @@ def test_different_tokens_make_different_reports(client, db_session, practice_us
     client.post("/reports/new", data=case_form(submission_token="b" * 32))
 
     assert count_reports(db_session) == 2
+
+
+def test_a_form_carrying_another_practices_token_logs_its_own_case(client, db_session, factory, practice_user):
+    other = factory.report(factory.practice("QOP", 0), description="The other practice's case")
+    other.submission_token = TOKEN
+    db_session.flush()
+
+    response = client.post("/reports/new", data=case_form(description="Our own case: GP to arrange echo"))
+
+    assert response.status_code == 302
+    ours = db_session.scalars(select(Report).where(Report.practice_id == practice_user.practice_id)).all()
+    assert [report.description for report in ours] == ["Our own case: GP to arrange echo"]
+    assert f"/reports/{ours[0].id}/" in response.headers["Location"]
+    db_session.refresh(other)
+    assert other.description == "The other practice's case" and other.submission_token == TOKEN
 
 
 def test_save_and_log_another_returns_a_fresh_form_with_a_banner(client, db_session, practice_user):

@@ -14,8 +14,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import insert, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from tracker import audit, privacy, reference_cache, triage
 from tracker.db_types import utcnow
@@ -229,10 +230,15 @@ def _apply(report: Report, data: ReportInput) -> list[str]:
         changed.append("staff_time")
     report.staff_minutes_total = sum(data.staff_minutes.values())
     if "description" in changed:
-        suggestion = triage.suggest(data.description)
-        report.suggested_category_slug = suggestion.slug
-        report.suggestion_confidence = suggestion.confidence
+        for name, value in _suggested(data.description).items():
+            setattr(report, name, value)
     return changed
+
+
+def _suggested(description: str) -> dict:
+    """The triage assistant's category for the description, kept beside the one chosen."""
+    suggestion = triage.suggest(description)
+    return {"suggested_category_slug": suggestion.slug, "suggestion_confidence": suggestion.confidence}
 
 
 def find_by_submission(practice: Practice, token: str) -> Report | None:
@@ -241,29 +247,46 @@ def find_by_submission(practice: Practice, token: str) -> Report | None:
     )
 
 
-def log_report(practice: Practice, user, data: ReportInput, submission_token: str | None = None) -> tuple[Report, bool]:
-    """Create a report. A repeated ``submission_token`` returns the first report, not a second."""
-    if submission_token:
+def log_report(practice: Practice, user, data: ReportInput, submission_token: str | None = None) -> tuple[int, bool]:
+    """Create a report; return its id and True. A repeated ``submission_token`` returns the
+    first report's id and False, not a second report.
+
+    Plain inserts, not the ORM's unit of work: a case is logged far more often than anything
+    else is written, and on PostgreSQL its insert locks the month's summary row (the
+    triggers) until the commit, so every statement between the two keeps other cases from
+    the same ICB, month and trust waiting (docs/performance.md). The insert itself answers
+    whether the token was used before (ON CONFLICT DO NOTHING), where a lookup first and a
+    savepoint to recover from a lost race cost three more statements.
+    """
+    row = {name: getattr(data, name) for name in EDITABLE_FIELDS}
+    row.update(_suggested(data.description), practice_id=practice.id, logged_by_id=user.id,
+               submission_token=submission_token, staff_minutes_total=sum(data.staff_minutes.values()))
+    report_id = db.session.scalar(_insert_unless_token_used(row))
+    if report_id is None:
         existing = find_by_submission(practice, submission_token)
-        if existing is not None:
-            return existing, False
-    report = Report(practice_id=practice.id, logged_by_id=user.id, submission_token=submission_token)
-    _apply(report, data)
-    try:
-        with db.session.begin_nested():
-            db.session.add(report)
-            db.session.flush()
-    except IntegrityError:
-        # Two submissions of one form raced: the other one won, and that is the report.
-        existing = find_by_submission(practice, submission_token) if submission_token else None
-        if existing is None:
-            raise
-        return existing, False
+        if existing is not None:  # the same form saved before, or at the same moment by a second click
+            return existing.id, False
+        # Another practice's token (a form tampered with): this is a case of its own.
+        row["submission_token"] = None
+        report_id = db.session.scalar(_insert_unless_token_used(row))
+    if data.staff_minutes:
+        db.session.execute(insert(StaffTime), [
+            {"report_id": report_id, "staff_role": role, "minutes": minutes}
+            for role, minutes in sorted(data.staff_minutes.items())
+        ])
     audit.record(
-        "report.created", actor=user, object_type="report", object_id=report.id, practice_id=practice.id,
-        category=report.category_slug, suggested=report.suggested_category_slug,
+        "report.created", actor=user, object_type="report", object_id=report_id, practice_id=practice.id,
+        category=data.category_slug, suggested=row["suggested_category_slug"],
     )
-    return report, True
+    return report_id, True
+
+
+def _insert_unless_token_used(row: dict):
+    """INSERT ... ON CONFLICT (submission_token) DO NOTHING RETURNING id, in either dialect."""
+    dialect_insert = postgresql_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    return (dialect_insert(Report).values(row)
+            .on_conflict_do_nothing(index_elements=[Report.submission_token])
+            .returning(Report.id))
 
 
 def edit_report(report: Report, user, data: ReportInput, expected_version: int) -> list[str]:

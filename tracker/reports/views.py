@@ -113,8 +113,7 @@ def new_report():
                                 suggested_title=_categories()[suggestion.slug].title, **again)
         if data is None:
             return _render_form("reports/new.html", form, **again)
-        report, created = services.log_report(practice, current_user, data, submission_token=token)
-        report_id = report.id  # read before the commit, which would make reading it a query
+        report_id, created = services.log_report(practice, current_user, data, submission_token=token)
         db.session.commit()
         if not created:
             flash("You had already saved this form, so it was not logged a second time.", "info")
