@@ -50,6 +50,7 @@ SLOW_PAGE_SECONDS = 15  # a page slower than this alone is not put under 16 clie
 
 # Targets from the performance issue.
 PAGE_RATIO_TARGET = 0.25
+PAGES_WITH_TARGET = ("home", "new_report", "lmc_summary")  # the landing page, the form, an LMC summary
 LOG_CASE_P95_MS = 100.0
 
 
@@ -61,7 +62,10 @@ class LoadBudget:
     seconds: float
 
 
-FULL = LoadBudget(trivial_units=6000, page_units=3000, case_units=1500, seconds=20)
+# Each load stops at its units or its seconds, whichever comes first. The seconds bind on
+# a fast machine: there 6,000 trivial requests took 2 s, too short a window to average out
+# the machine's noise (a page missed by 0.05 in one run and met in the next).
+FULL = LoadBudget(trivial_units=60_000, page_units=20_000, case_units=5_000, seconds=10)
 QUICK = LoadBudget(trivial_units=1500, page_units=600, case_units=300, seconds=8)
 
 
@@ -260,6 +264,9 @@ def page_ratio(label: str, name: str, page: load.LoadResult, trivial_rps: float)
     for line in page.lines(f"{label}.pages.{name}"):
         say(line)
     ratio = page.rps / trivial_rps if trivial_rps else float("nan")
+    if name not in PAGES_WITH_TARGET:
+        say(f"{label}.pages.{name}.ratio_to_trivial {ratio:.3f} ratio  (no target)")
+        return
     verdict = "met" if ratio >= PAGE_RATIO_TARGET and page.errors == 0 else "missed"
     say(f"{label}.pages.{name}.ratio_to_trivial {ratio:.3f} ratio  target >= {PAGE_RATIO_TARGET} with 0 errors: {verdict}")
     for failure in page.failures[:3]:
