@@ -50,7 +50,11 @@ def configure_engine_events() -> None:
     # PostgreSQL's READ COMMITTED) until its first write, which waits for the turn to write
     # and begins with BEGIN IMMEDIATE. Holding the turn from the request's first read would
     # hold it while the form is parsed and checked: under load that made every other writer
-    # wait, and saving a case was the slowest step (docs/performance.md).
+    # wait, and saving a case was the slowest step (docs/performance.md). Code in such a request
+    # must read its results in full before it writes (as the ORM does): a SELECT still being read
+    # holds a snapshot, and BEGIN IMMEDIATE from an older snapshot than the last commit fails.
+    # Read-then-write code must check what it read in its write, as under PostgreSQL: a version
+    # column, a unique constraint, or an UPDATE ... WHERE the old value still holds.
     @event.listens_for(Engine, "before_cursor_execute")
     def _sqlite_first_write(connection, _cursor, statement, _parameters, _context, _executemany):
         if connection.dialect.name != "sqlite" or _reads(statement):
@@ -129,7 +133,7 @@ def _reads(statement: str) -> bool:
 
 
 def _request_writes() -> bool:
-    """True inside a request that may write (anything but GET and HEAD).
+    """True inside a request that may write (anything but GET, HEAD and OPTIONS).
 
     Such a request takes SQLite's write lock (BEGIN IMMEDIATE) at its first write, having
     read without a transaction until then, so two of them write one after the other and

@@ -3,7 +3,7 @@
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from tests.feedback.conftest import TODAY
 from tracker.audit.models import AuditEvent
@@ -74,6 +74,36 @@ def test_reply_moves_reports_to_responded_and_close_to_closed(factory, world):
     assert reports[0].status is Status.CLOSED
     assert trust_raise.reply.closed_on == TODAY
     assert services.raise_status(trust_raise, TODAY).state is RaiseState.CLOSED
+
+
+def test_a_raise_closed_by_another_officer_meanwhile_is_not_closed_again(factory, world, db_session):
+    reports = [factory.report(world.practice, received_on=date(2026, 10, 1))]
+    trust_raise = _raise(world, reports)
+    services.record_reply(trust_raise, date(2026, 11, 13), "The trust will remind clinic teams to order tests.",
+                          ReplyOutcome.ACCEPTED, world.officer, today=TODAY)
+    # Another request closed it after this one read the raise (this one's copy still says open).
+    db_session.execute(text("UPDATE trust_reply SET closed_on = :day WHERE raise_id = :id"),
+                       {"day": date(2026, 11, 16), "id": trust_raise.id})
+
+    with pytest.raises(services.FeedbackError, match="already closed on 16 November 2026"):
+        services.close_raise(trust_raise, world.officer, today=TODAY)
+    assert trust_raise.reply.closed_on == date(2026, 11, 16)
+    assert db_session.scalar(select(func.count()).select_from(AuditEvent)
+                             .where(AuditEvent.action == "trust_raise.closed")) == 0
+
+
+def test_a_reply_recorded_by_another_officer_meanwhile_is_a_message_not_an_error(factory, world, db_session):
+    trust_raise = _raise(world, [factory.report(world.practice, received_on=date(2026, 10, 1))])
+    assert trust_raise.reply is None  # read before the other officer's reply was saved
+    db_session.execute(text(
+        "INSERT INTO trust_reply (raise_id, received_on, summary, outcome, recorded_by_id, created_at)"
+        " VALUES (:id, :day, 'Recorded by the other officer', 'accepted', :user, CURRENT_TIMESTAMP)"
+    ), {"id": trust_raise.id, "day": date(2026, 11, 12), "user": world.officer.id})
+
+    with pytest.raises(services.FeedbackError, match="already been recorded"):
+        services.record_reply(trust_raise, date(2026, 11, 13), "The trust will remind clinic teams to order tests.",
+                              ReplyOutcome.ACCEPTED, world.officer, today=TODAY)
+    assert db_session.scalars(select(TrustReply.summary)).all() == ["Recorded by the other officer"]
 
 
 def test_a_late_reply_says_how_late(factory, world):

@@ -1,6 +1,7 @@
 """Signing in and out, one-time password links, revocable sessions."""
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import select, text
 
 from tracker.accounts import services
 from tracker.accounts.models import User
@@ -109,6 +110,29 @@ def test_new_user_sets_password_through_one_time_link_then_signs_in(client, fact
     assert done.status_code == 302
     assert client.get(f"/set-password/{token}").status_code == 404  # used once only
     assert sign_in(client, "new@example.nhs.uk", "a long passphrase").status_code == 302
+
+
+def test_a_link_used_by_another_request_meanwhile_sets_no_password(client, factory, db_session):
+    # Two requests both read the link as unused (a double click): the second one to save loses.
+    user = factory.user("practice-user", password=PASSWORD)
+    token = services.issue_password_link(user)
+    link = services.valid_link(token)
+    db_session.execute(text("UPDATE password_link SET used_at = CURRENT_TIMESTAMP WHERE id = :id"), {"id": link.id})
+
+    with pytest.raises(services.LinkUsed):
+        services.set_password_with_link(link, "a different long passphrase")
+    db_session.expire_all()
+    assert services.authenticate(user.email, PASSWORD) is not None
+    assert db_session.scalar(select(AuditEvent).where(AuditEvent.action == "user.password_set")) is None
+
+
+def test_an_email_added_by_another_request_meanwhile_is_a_message_not_an_error(factory, db_session, monkeypatch):
+    factory.user("practice-user", email="taken@example.nhs.uk")
+    monkeypatch.setattr(services, "find_user_by_email", lambda email: None)  # read before the other was saved
+
+    with pytest.raises(services.AccountError, match="already exists"):
+        services.create_user(email="taken@example.nhs.uk", full_name="Second Person", role=services.Role.PRACTICE_USER,
+                             practice=factory.practice())
 
 
 def test_password_link_token_is_stored_only_as_a_hash(factory, db_session):

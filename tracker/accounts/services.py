@@ -5,7 +5,9 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from tracker import audit
 from tracker.accounts.models import PasswordLink, User
@@ -68,8 +70,12 @@ def create_user(
         if problem:
             raise AccountError(problem, "password")
         user.password_hash = hash_password(password)
-    db.session.add(user)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(user)
+            db.session.flush()
+    except IntegrityError:  # the same email added at the same moment by another request
+        raise AccountError("A user with this email address already exists", "email") from None
     audit.record("user.created", actor=actor, object_type="user", object_id=user.id, role=role.value)
     security_event(Event.USER_CREATED, Outcome.SUCCESS, user_id=user.id, actor_id=getattr(actor, "id", None), role=role.value)
     return user
@@ -98,20 +104,32 @@ def valid_link(token: str) -> PasswordLink | None:
     return link
 
 
+class LinkUsed(Exception):
+    """The link was used (or replaced) since it was read: it sets no password."""
+
+
 def set_password_with_link(link: PasswordLink, password: str) -> User:
     user = link.user
     problem = password_problem(password, user.email)
     if problem:
         raise AccountError(problem, "password")
+    # Used once only: claimed with a conditional update, since two requests may both have
+    # read the link as unused (a double click, or the link opened twice).
+    used_at = utcnow()
+    claim = db.session.execute(
+        update(PasswordLink).where(PasswordLink.id == link.id, PasswordLink.used_at.is_(None)).values(used_at=used_at)
+    )
+    if claim.rowcount != 1:
+        raise LinkUsed()
+    set_committed_value(link, "used_at", used_at)  # what the update wrote, without writing it again
     user.password_hash = hash_password(password)
     user.end_all_sessions()
-    link.used_at = utcnow()
     security_event(Event.PASSWORD_LINK_USED, Outcome.SUCCESS, user_id=user.id)
     # Any other outstanding links for this user stop working too.
     for other in db.session.scalars(
         select(PasswordLink).where(PasswordLink.user_id == user.id, PasswordLink.used_at.is_(None))
     ):
-        other.used_at = link.used_at
+        other.used_at = used_at
     audit.record("user.password_set", actor=user, object_type="user", object_id=user.id)
     return user
 

@@ -93,6 +93,9 @@ def set_password(token: str):
             services.set_password_with_link(link, form.password.data)
         except services.AccountError as error:
             form.add_error(error.field, str(error))
+        except services.LinkUsed:
+            db.session.rollback()
+            return render_template("accounts/link_expired.html", title="This link has expired or been used"), 404
         else:
             db.session.commit()
             if current_user.is_authenticated:

@@ -12,8 +12,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from tracker import audit, privacy
 from tracker.extensions import db
@@ -234,9 +236,13 @@ def record_reply(trust_raise: TrustRaise, received_on: date | None, summary: str
 
     reply = TrustReply(raise_id=trust_raise.id, received_on=received_on, summary=summary, outcome=outcome,
                        recorded_by_id=user.id)
-    trust_raise.reply = reply
-    db.session.add(reply)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            trust_raise.reply = reply
+            db.session.add(reply)
+            db.session.flush()
+    except IntegrityError:  # one reply a raise: another officer recorded it since this page was read
+        raise FeedbackError({"reply": "The trust's reply has already been recorded"}) from None
     _move([r for r in trust_raise.reports if r.status is Status.RAISED], Status.RESPONDED, user, trust_raise.id)
     audit.record(
         "trust_raise.reply_recorded", actor=user, object_type="trust_raise", object_id=trust_raise.id,
@@ -260,7 +266,15 @@ def close_raise(trust_raise: TrustRaise, user, closed_on: date | None = None, *,
                 not_before_reason=", the date the reply arrived")
     if errors:
         raise FeedbackError(errors)
-    reply.closed_on = closed_on
+    # Closed only if nobody closed it since this request read it: the check above saw the row
+    # as it was, and another officer's close may have been saved in between.
+    closing = db.session.execute(
+        update(TrustReply).where(TrustReply.id == reply.id, TrustReply.closed_on.is_(None)).values(closed_on=closed_on)
+    )
+    if closing.rowcount != 1:
+        db.session.refresh(reply)
+        raise FeedbackError({"close": f"This was already closed on {_uk(reply.closed_on)}"})
+    set_committed_value(reply, "closed_on", closed_on)  # what the update wrote, without writing it again
     _move([r for r in trust_raise.reports if r.status is not Status.CLOSED], Status.CLOSED, user, trust_raise.id)
     audit.record("trust_raise.closed", actor=user, object_type="trust_raise", object_id=trust_raise.id,
                  fields=["closed_on"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from tracker import audit
 from tracker.extensions import db
@@ -73,7 +74,10 @@ def save_lmc(
     lmc.name = name
     lmc.icbs = icbs
     lmc.practices = practices
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # the same name saved at the same moment by another request (the caller rolls back)
+        raise OrganisationError("An LMC with this name already exists", "name") from None
     audit.record(
         "lmc.created" if created else "lmc.updated",
         actor=actor,
