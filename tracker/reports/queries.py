@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, String, and_, bindparam, cast, func, literal, select, union_all
+from sqlalchemy import ColumnElement, Select, String, and_, bindparam, cast, func, literal, literal_column, select, union_all
 from sqlalchemy.orm import joinedload
 
 from tracker import reference_cache
@@ -211,6 +211,9 @@ class LatestReport:
     provider_name: str
 
 
+HOME_LATEST = 5  # the practice's latest reports on its home page
+
+
 def _practice_home_statement() -> Select:
     mine = (Report.practice_id == bindparam("practice_id"), Report.withdrawn_at.is_(None))
     this_month = select(func.count()).where(*mine, Report.received_on >= bindparam("month_start")).scalar_subquery()
@@ -221,7 +224,10 @@ def _practice_home_statement() -> Select:
         .outerjoin(Trust, Trust.id == Report.trust_id)
         .where(*mine)
         .order_by(Report.id.desc())  # newest first: ids only grow (index ix_report_practice_id)
-        .limit(bindparam("limit"))
+        # A constant, not a parameter: PostgreSQL plans "LIMIT $n" for a tenth of the rows, so
+        # it never chose its cached plan for this statement and planned it again on every
+        # request, which took longer than running it (docs/performance.md).
+        .limit(literal_column(str(HOME_LATEST)))
     )
 
 
@@ -230,7 +236,7 @@ def _practice_home_statement() -> Select:
 _PRACTICE_HOME = _practice_home_statement()
 
 
-def practice_home(practice_id: int, today: date | None = None, limit: int = 5) -> tuple[PracticeCounts, list[LatestReport]]:
+def practice_home(practice_id: int, today: date | None = None) -> tuple[PracticeCounts, list[LatestReport]]:
     """The home page's counts and latest reports in one query (it is on every sign-in).
 
     The counts ride on the latest rows as two sub-selects; with no latest rows there is no
@@ -238,7 +244,7 @@ def practice_home(practice_id: int, today: date | None = None, limit: int = 5) -
     """
     today = today or date.today()
     rows = db.session.execute(
-        _PRACTICE_HOME, {"practice_id": practice_id, "month_start": today.replace(day=1), "limit": limit}
+        _PRACTICE_HOME, {"practice_id": practice_id, "month_start": today.replace(day=1)}
     ).all()
     counts = PracticeCounts(rows[0][5], rows[0][6]) if rows else PracticeCounts(0, 0)
     latest = [LatestReport(r[0], r[1], r[2], r[4] or r[3] or "") for r in rows]
@@ -247,21 +253,26 @@ def practice_home(practice_id: int, today: date | None = None, limit: int = 5) -
 
 # --- what the quick form offers first -------------------------------------------------------------
 
+# The practice's latest reports, read once for both "recently used" lists (a CTE used twice
+# is read once on either database): two reads of the same 200 rows were most of the form's query.
+_LATEST_REPORTS = (
+    select(Report.trust_id, Report.specialty_code, Report.id.label("report_id"))
+    .where(Report.practice_id == bindparam("practice_id"))
+    .order_by(Report.id.desc())
+    .limit(RECENT_WINDOW)
+    .cte("latest_reports")
+)
+
+
 def _recent_select(column, kind: str) -> Select:
     """The practice's ``RECENT_LIMIT`` latest distinct values of ``column`` among its
     ``RECENT_WINDOW`` latest reports, as text, with the id of their latest use."""
-    latest = (
-        select(column.label("value"), Report.id.label("report_id"))
-        .where(Report.practice_id == bindparam("practice_id"), column.is_not(None))
-        .order_by(Report.id.desc())
-        .limit(RECENT_WINDOW)
-        .subquery()
-    )
     ranked = (
-        select(literal(kind).label("kind"), cast(latest.c.value, String).label("value"),
-               func.max(latest.c.report_id).label("last_id"))
-        .group_by(latest.c.value)
-        .order_by(func.max(latest.c.report_id).desc())
+        select(literal(kind).label("kind"), cast(column, String).label("value"),
+               func.max(_LATEST_REPORTS.c.report_id).label("last_id"))
+        .where(column.is_not(None))
+        .group_by(column)
+        .order_by(func.max(_LATEST_REPORTS.c.report_id).desc())
         .limit(RECENT_LIMIT)
         .subquery()
     )
@@ -283,7 +294,8 @@ def _last_used_select() -> Select:
     return select(latest.c.kind, latest.c.value, latest.c.last_id)
 
 
-_RECENT = (_recent_select(Report.trust_id, "trust"), _recent_select(Report.specialty_code, "specialty"))
+_RECENT = (_recent_select(_LATEST_REPORTS.c.trust_id, "trust"),
+           _recent_select(_LATEST_REPORTS.c.specialty_code, "specialty"))
 _RECENT_CHOICES = union_all(*_RECENT)
 _RECENT_CHOICES_AND_LAST_USED = union_all(*_RECENT, _last_used_select())
 
