@@ -123,14 +123,15 @@ class Report(db.Model):
         # The practice's own log, newest first, and the trust summaries by period.
         Index("ix_report_practice_received", "practice_id", "received_on"),
         Index("ix_report_trust_received", "trust_id", "received_on"),
-        # A practice's latest reports (home page, the quick form's recently used lists).
-        Index("ix_report_practice_id", "practice_id", "id"),
+        # A practice's latest reports (home page, the quick form's recently used lists). The
+        # trust and specialty ride along so that the lists are read from the index alone.
+        Index("ix_report_practice_latest", "practice_id", "id", "trust_id", "specialty_code"),
         # Counting a practice's reports that count (home page; summaries' part months): the
         # index alone answers, without reading the rows.
         Index("ix_report_practice_live", "practice_id", "received_on",
               sqlite_where=text("withdrawn_at IS NULL"), postgresql_where=text("withdrawn_at IS NULL")),
-        # A user's latest report (the quick form's default trust and source, on every form).
-        Index("ix_report_logged_by", "logged_by_id", "id"),
+        # A user's latest report at a practice (the quick form's default trust and source).
+        Index("ix_report_logged_by_practice", "logged_by_id", "practice_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

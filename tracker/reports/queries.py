@@ -223,7 +223,7 @@ def _practice_home_statement() -> Select:
                this_month, total)
         .outerjoin(Trust, Trust.id == Report.trust_id)
         .where(*mine)
-        .order_by(Report.id.desc())  # newest first: ids only grow (index ix_report_practice_id)
+        .order_by(Report.id.desc())  # newest first: ids only grow (index ix_report_practice_latest)
         # A constant, not a parameter: PostgreSQL plans "LIMIT $n" for a tenth of the rows, so
         # it never chose its cached plan for this statement and planned it again on every
         # request, which took longer than running it (docs/performance.md).
