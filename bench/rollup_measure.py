@@ -14,7 +14,7 @@ Called by ``bench.measure`` (``--only rollup``); prints ``name value unit`` line
 
 from __future__ import annotations
 
-from bench.measure import Bench, captured_sql, replay, say, signed_in_client, timed_median
+from bench.measure import Bench, captured_sql, replay, say, signed_in_client, timed_median, timed_medians
 
 
 def _compare(name: str, engine, session, call, repeat: int) -> None:
@@ -31,9 +31,7 @@ def _compare(name: str, engine, session, call, repeat: int) -> None:
 
     with captured_sql(engine) as statements:
         reports_only()
-    with_table = timed_median(summary, repeat)
-    without = timed_median(reports_only, repeat)
-    raw_sql = timed_median(replay(engine, statements), repeat)
+    with_table, without, raw_sql = timed_medians(summary, reports_only, replay(engine, statements), repeat=repeat)
     say(f"{name}.ms", with_table * 1000, "ms", "with the monthly summary table")
     say(f"{name}.reports_only_ms", without * 1000, "ms", "the same figures from the report table alone")
     say(f"{name}.report_sql_ms", raw_sql * 1000, "ms", f"the raw SQL aggregate behind it ({len(statements)} statements)")
