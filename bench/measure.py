@@ -53,14 +53,7 @@ def not_built(name: str, why: str = "") -> None:
 
 def timed_median(run: Callable[[], object], repeat: int, budget: float = 60.0) -> float:
     """Median seconds of ``repeat`` runs after one warm-up; fewer runs if ``budget`` runs out."""
-    run()
-    times: list[float] = []
-    deadline = time.monotonic() + budget
-    while len(times) < repeat and (not times or time.monotonic() < deadline):
-        started = perf_counter()
-        run()
-        times.append(perf_counter() - started)
-    return statistics.median(times)
+    return timed_medians(run, repeat=repeat, budget=budget)[0]
 
 
 def timed_medians(*runs: Callable[[], object], repeat: int, budget: float = 60.0) -> list[float]:
