@@ -94,6 +94,15 @@ def captured_sql(engine) -> Iterator[list[tuple[str, object]]]:
         event.remove(engine, "before_cursor_execute", keep)
 
 
+def statements_of(engine, run: Callable[[], object]) -> list[tuple[str, object]]:
+    """The statements ``run`` sends when it is timed: captured on its second run, so that the
+    session is as the timed runs find it (after a rollback, with its objects to load again)."""
+    run()
+    with captured_sql(engine) as statements:
+        run()
+    return statements
+
+
 def replay(engine, statements: list[tuple[str, object]]) -> Callable[[], None]:
     """A function that runs ``statements`` straight on a driver cursor and fetches every row."""
 
@@ -117,9 +126,7 @@ def compare_with_sql(name: str, engine, call: Callable[[], object], repeat: int,
         call()
         session.rollback()
 
-    function()  # as the timed runs find the session: after a rollback, objects to load again
-    with captured_sql(engine) as statements:
-        function()
+    statements = statements_of(engine, function)
     function_seconds, sql_seconds = timed_medians(function, replay(engine, statements), repeat=repeat)
     say(f"{name}.ms", function_seconds * 1000, "ms")
     say(f"{name}.sql_ms", sql_seconds * 1000, "ms", f"{len(statements)} statements replayed raw")

@@ -14,7 +14,7 @@ Called by ``bench.measure`` (``--only rollup``); prints ``name value unit`` line
 
 from __future__ import annotations
 
-from bench.measure import Bench, captured_sql, replay, say, signed_in_client, timed_median, timed_medians
+from bench.measure import Bench, replay, say, signed_in_client, statements_of, timed_median, timed_medians
 
 
 def _compare(name: str, engine, session, call, repeat: int) -> None:
@@ -29,8 +29,7 @@ def _compare(name: str, engine, session, call, repeat: int) -> None:
             call()
         session.rollback()
 
-    with captured_sql(engine) as statements:
-        reports_only()
+    statements = statements_of(engine, reports_only)
     with_table, without, raw_sql = timed_medians(summary, reports_only, replay(engine, statements), repeat=repeat)
     say(f"{name}.ms", with_table * 1000, "ms", "with the monthly summary table")
     say(f"{name}.reports_only_ms", without * 1000, "ms", "the same figures from the report table alone")

@@ -126,7 +126,7 @@ class Report(db.Model):
         # A practice's latest reports (home page, the quick form's recently used lists). On
         # PostgreSQL the trust and specialty ride along (INCLUDE, not key columns) so that the
         # lists are read from the index alone; as key columns the planner took the index for
-        # trust summaries too, reading every report of the LMC's practices (3 times slower).
+        # a trust's counts too, reading every report of the LMC's practices (3 times slower).
         Index("ix_report_practice_latest", "practice_id", "id", postgresql_include=["trust_id", "specialty_code"]),
         # Counting a practice's reports that count (home page; summaries' part months): the
         # index alone answers, without reading the rows.
