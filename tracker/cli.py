@@ -5,7 +5,10 @@ from __future__ import annotations
 import sys
 
 import click
+from flask.cli import AppGroup
+from sqlalchemy.exc import SQLAlchemyError
 
+from tracker.database import is_unavailable
 from tracker.extensions import db
 
 
@@ -14,3 +17,23 @@ def fail(message: str) -> None:
     db.session.rollback()
     click.echo(f"Error: {message}", err=True)
     sys.exit(1)
+
+
+class TrackerGroup(AppGroup):
+    """The ``flask tracker`` commands. A database that is busy or cannot be reached is a
+    message and exit status 1, as it is the 503 page on the web, not a stack trace."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except SQLAlchemyError as error:
+            if not is_unavailable(error):
+                raise
+            try:
+                db.session.rollback()
+            except SQLAlchemyError:
+                pass  # the connection is gone: there is nothing to undo on it
+            reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+            click.echo(f"Error: the database is busy or cannot be reached ({reason}). Nothing was saved: "
+                       "try again in a minute.", err=True)
+            sys.exit(1)

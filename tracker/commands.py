@@ -6,12 +6,12 @@ from pathlib import Path
 
 import click
 from flask import current_app, url_for
-from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from tracker.accounts import services as accounts
 from tracker.accounts.permissions import Role
 from tracker.config import PROJECT_ROOT
+from tracker.cli import TrackerGroup
 from tracker.cli import fail as _fail
 from tracker.extensions import db
 from tracker.maintenance.cli import backup_command, purge_command, restore_command
@@ -20,7 +20,7 @@ from tracker.organisations.models import LMC, Trust
 from tracker.privacy.cli import check_text_command
 from tracker.triage.cli import classify_command
 
-tracker_cli = AppGroup("tracker", help="Run the tracker's own commands.")
+tracker_cli = TrackerGroup("tracker", help="Run the tracker's own commands.")
 
 # Pure text tools: they need no database, and read standard input line by line.
 tracker_cli.add_command(classify_command, "classify")

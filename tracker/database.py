@@ -7,7 +7,8 @@ import sqlite3
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.pool import Pool
 
 from tracker import sqlite_writers
@@ -145,3 +146,11 @@ def _request_writes() -> bool:
     """
     method = _request_method()
     return method is not None and method not in READ_METHODS
+
+
+def is_unavailable(error: Exception) -> bool:
+    """Errors of reaching the database (down, restarting, locked, every connection busy):
+    the web answers them with the 503 page, the commands with a message."""
+    return isinstance(error, OperationalError | InterfaceError | PoolTimeoutError) or bool(
+        getattr(error, "connection_invalidated", False)
+    )

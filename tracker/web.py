@@ -9,12 +9,13 @@ from flask import Flask, current_app, g, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, generate_csrf
 from markupsafe import Markup
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import BadRequest, HTTPException
 
 from tracker.accounts.permissions import Permission, role_has
 from tracker.accounts.sessions import enforce_expiry
+from tracker.database import is_unavailable
 from tracker.security_log import Event, Outcome, configure_logging, security_event
 
 log = logging.getLogger("tracker")
@@ -115,7 +116,7 @@ def register_errorhandlers(app: Flask) -> None:
     @app.errorhandler(DBAPIError)
     @app.errorhandler(PoolTimeoutError)
     def _database_unavailable(error):
-        if not _is_unavailable(error):
+        if not is_unavailable(error):
             return _unexpected(error)  # a constraint or bad data is a bug, not an outage: the 500 page
         log.error("database unavailable: %s", type(getattr(error, "orig", None) or error).__name__)
         _stop_using_database()
@@ -130,13 +131,6 @@ def register_errorhandlers(app: Flask) -> None:
         log.exception("unhandled error on %s %s", request.method, request.path)
         _stop_using_database()  # do not touch the database while rendering the apology
         return _render_error(500)
-
-
-def _is_unavailable(error: Exception) -> bool:
-    """Errors of reaching the database (down, restarting, locked, every connection busy)."""
-    return isinstance(error, OperationalError | InterfaceError | PoolTimeoutError) or bool(
-        getattr(error, "connection_invalidated", False)
-    )
 
 
 def _stop_using_database() -> None:

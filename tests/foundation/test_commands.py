@@ -96,3 +96,48 @@ def test_demo_data_creates_the_documented_sign_ins(app, db_session):
     # The five sign-ins, plus one member of staff per other demo practice who logged its reports.
     assert db_session.scalar(select(func.count()).select_from(User)) == users
     assert db_session.scalar(select(func.count()).select_from(User).where(User.password_hash.is_not(None))) == 5
+
+
+def _failing_with(error):
+    def create_user(**_fields):
+        raise error
+
+    return create_user
+
+
+def test_a_busy_or_unreachable_database_is_a_message_not_a_stack_trace(app, db_session, factory, monkeypatch):
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    from tracker import commands
+
+    practice = factory.practice()
+    locked = OperationalError("INSERT INTO user_account ...", {}, sqlite3.OperationalError("database is locked"))
+    monkeypatch.setattr(commands.accounts, "create_user", _failing_with(locked))
+
+    result = run(app, "create-user", "--email", "busy@example.nhs.uk", "--name", "Busy Day",
+                 "--role", "practice-user", "--practice", practice.ods_code)
+
+    assert result.exit_code == 1
+    assert result.output.strip() == (
+        "Error: the database is busy or cannot be reached (database is locked). Nothing was saved: "
+        "try again in a minute."
+    )
+    assert "Traceback" not in result.output
+
+
+def test_other_database_errors_are_not_passed_off_as_a_busy_database(app, db_session, factory, monkeypatch):
+    from sqlalchemy.exc import IntegrityError
+
+    from tracker import commands
+
+    practice = factory.practice()
+    bug = IntegrityError("INSERT INTO user_account ...", {}, Exception("a constraint the code should have checked"))
+    monkeypatch.setattr(commands.accounts, "create_user", _failing_with(bug))
+
+    result = run(app, "create-user", "--email", "bug@example.nhs.uk", "--name", "A Bug",
+                 "--role", "practice-user", "--practice", practice.ods_code)
+
+    assert isinstance(result.exception, IntegrityError)
+    assert "busy" not in result.output
