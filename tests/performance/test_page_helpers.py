@@ -127,3 +127,21 @@ def test_reference_lists_are_kept_for_their_lifetime_and_cleared_on_demand(app, 
     finally:
         app.config.pop("REFERENCE_CACHE_SECONDS")
         reference_cache.clear()
+
+
+def test_plain_reads_see_changes_not_yet_flushed_as_the_orm_would(db_session, factory):
+    """read_rows goes round the ORM's statement path, but not round its autoflush."""
+    from tracker.reports.models import Report
+    from tracker.reports.queries import practice_home
+
+    report = factory.report(received_on=date.today())
+    counts, latest = practice_home(report.practice_id)
+    assert (counts.total, [case.id for case in latest]) == (1, [report.id])
+
+    db_session.get(Report, report.id).description = "Changed, not yet flushed"
+    db_session.add(Report(**{column: getattr(report, column) for column in (
+        "practice_id", "logged_by_id", "received_on", "trust_id", "specialty_code", "source", "direction",
+        "category_slug", "action_taken", "patient_impact", "staff_minutes_total")}, description="Added, not yet flushed"))
+    counts, latest = practice_home(report.practice_id)
+    assert counts.total == 2
+    assert {case.description for case in latest} == {"Changed, not yet flushed", "Added, not yet flushed"}

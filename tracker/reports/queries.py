@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload
 
 from tracker import reference_cache
 from tracker.categories.models import Category
+from tracker.database import read_rows
 from tracker.extensions import db
 from tracker.organisations.models import Trust
 from tracker.reports.models import Report, Source, Status
@@ -243,9 +244,7 @@ def practice_home(practice_id: int, today: date | None = None) -> tuple[Practice
     report that is not withdrawn, so both counts are 0.
     """
     today = today or date.today()
-    rows = db.session.execute(
-        _PRACTICE_HOME, {"practice_id": practice_id, "month_start": today.replace(day=1)}
-    ).all()
+    rows = read_rows(_PRACTICE_HOME, {"practice_id": practice_id, "month_start": today.replace(day=1)})
     counts = PracticeCounts(rows[0][5], rows[0][6]) if rows else PracticeCounts(0, 0)
     latest = [LatestReport(r[0], r[1], r[2], r[4] or r[3] or "") for r in rows]
     return counts, latest
@@ -321,9 +320,9 @@ def quick_form_lists(practice_id: int, user_id: int | None = None) -> QuickFormL
     recently used first; with ``user_id``, also the provider and source of that user's
     latest report at this practice (the likeliest next ones)."""
     if user_id is None:
-        rows = db.session.execute(_RECENT_CHOICES, {"practice_id": practice_id}).all()
+        rows = read_rows(_RECENT_CHOICES, {"practice_id": practice_id})
     else:
-        rows = db.session.execute(_RECENT_CHOICES_AND_LAST_USED, {"practice_id": practice_id, "user_id": user_id}).all()
+        rows = read_rows(_RECENT_CHOICES_AND_LAST_USED, {"practice_id": practice_id, "user_id": user_id})
     rows.sort(key=lambda row: -row.last_id)
     trusts, specialties = reference_cache.open_trusts_by_id(), reference_cache.specialties_by_code()
     last_used = LastUsed()

@@ -14,7 +14,7 @@ from functools import cached_property
 from sqlalchemy import ColumnElement, bindparam, func, literal, or_, select, union_all
 
 from tracker.accounts.permissions import Permission
-from tracker.extensions import db
+from tracker.database import read_rows
 from tracker.organisations.models import Practice, lmc_icb, lmc_practice, practice_ids_for_lmc
 from tracker.reports.models import Report
 from tracker.summaries.models import NO_ICB, ReportMonthSummaryClock
@@ -64,7 +64,7 @@ _COVERAGE = _coverage_statement()
 def lmc_coverage(lmc_id: int) -> Coverage:
     """One query: the LMC's ICB codes, its listed practices that are not in those ICBs,
     and the clocks of all their ICBs (one query where the clocks were a second one)."""
-    rows = db.session.execute(_COVERAGE, {"lmc_id": lmc_id}).all()
+    rows = read_rows(_COVERAGE, {"lmc_id": lmc_id})
     return Coverage(
         icb_codes=tuple(sorted(code for kind, code, _, _ in rows if kind == "i")),
         listed_elsewhere=tuple(sorted(practice_id for kind, _, practice_id, _ in rows if kind == "p")),
