@@ -9,7 +9,8 @@
    tracker_bench_<size> (``--pg-prefix`` to change). ``--regenerate`` makes them again.
 3. Through gunicorn on loopback (bench/serve.py, one fixed configuration), at 16 clients:
    the trivial route (/health, before and after the pages), each signed-in page and its
-   throughput as a ratio to the trivial route's, and logging cases through the form (every
+   throughput as a ratio to the trivial route's (with the issue's yardstick page,
+   bench/reference_app.py, for scale), and logging cases through the form (every
    case then counted in the database, and removed again).
 4. In-process (bench/measure.py): trust summary against its raw SQL, LMC dashboard server
    time (also at 5 million reports on PostgreSQL), 100,000-row import, evidence pack PDF.
@@ -38,6 +39,7 @@ from sqlalchemy import create_engine, text
 
 from bench import load
 from bench.generate import BENCH_EMAILS, BENCH_TOTP_SECRET, DEFAULT_PASSWORD, tidy
+from bench.reference_app import REFERENCE_PATH
 from bench.serve import OUT, BenchServer, ServerConfig
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -267,6 +269,9 @@ def page_ratio(label: str, name: str, page: load.LoadResult, trivial_rps: float)
     if name in PAGES_WITH_TARGET:
         verdict = "met" if ratio >= PAGE_RATIO_TARGET and page.errors == 0 else "missed"
         say(f"{label}.pages.{name}.ratio_to_trivial {ratio:.3f} ratio  target >= {PAGE_RATIO_TARGET} with 0 errors: {verdict}")
+    elif name == "reference":
+        say(f"{label}.pages.{name}.ratio_to_trivial {ratio:.3f} ratio  (no target: the issue's yardstick page,"
+            " session, CSRF token and a tiny template)")
     else:
         say(f"{label}.pages.{name}.ratio_to_trivial {ratio:.3f} ratio  (no target)")
     for failure in page.failures[:3]:
@@ -311,6 +316,7 @@ def server_measurements(dataset: Dataset, url: str, budget: LoadBudget, config: 
         lmc = load.signed_in_cookies(host, port, BENCH_EMAILS["lmc"], DEFAULT_PASSWORD, BENCH_TOTP_SECRET)
         trust_code = busiest_trust_code(url)
         pages = [
+            ("reference", REFERENCE_PATH, practice),
             ("home", "/home", practice),
             ("new_report", "/reports/new", practice),
             ("lmc_summary", "/summaries", lmc),

@@ -27,6 +27,8 @@ from pathlib import Path
 from tracker.config import PROJECT_ROOT
 
 BIND_HOST = "127.0.0.1"
+# The app of wsgi.py with one page more: the issue's yardstick (bench/reference_app.py).
+APP = "bench.reference_app:bench_app()"
 OUT = PROJECT_ROOT / "bench" / "out"
 
 
@@ -60,7 +62,7 @@ def free_port() -> int:
 
 
 class BenchServer:
-    """gunicorn serving ``wsgi:app`` on 127.0.0.1 and a free port, against ``database_url``."""
+    """gunicorn serving the app (``APP``) on 127.0.0.1 and a free port, against ``database_url``."""
 
     def __init__(self, database_url: str, config: ServerConfig = ServerConfig(), log_name: str = "gunicorn"):
         self.database_url = database_url
@@ -97,7 +99,7 @@ class BenchServer:
             *self.config.gunicorn_args(),
             "--worker-tmp-dir", "/dev/shm" if Path("/dev/shm").is_dir() else "/tmp",
             "--graceful-timeout", "5", "--timeout", "120", "--log-level", "warning",
-            "wsgi:app",
+            APP,
         ]
         log = self.log_path.open("w")
         # Its own process group, so that stop() ends the master and its workers and nothing else.

@@ -38,3 +38,7 @@ def test_page_ratios_judge_only_the_pages_with_a_target_and_show_every_pages_fai
     assert "sqlite.1m.pages.home.ratio_to_trivial 0.300 ratio  target >= 0.25 with 0 errors: met" in out
     assert "sqlite.1m.pages.trust_summary.ratio_to_trivial 0.100 ratio  (no target)" in out
     assert "# trust_summary: get: answered 500" in out
+
+    page_ratio("sqlite.1m", "reference", _page_result(800, []), trivial_rps=1000)
+    assert ("sqlite.1m.pages.reference.ratio_to_trivial 0.800 ratio  (no target: the issue's yardstick page,"
+            " session, CSRF token and a tiny template)") in capsys.readouterr().out
