@@ -383,6 +383,18 @@ class LoadResult:
         values = self.latencies.get(step, []) if step else self.all_latencies
         return percentile(values, fraction) * 1000
 
+    @classmethod
+    def merged(cls, results: list[LoadResult]) -> LoadResult:
+        """Several windows of the same load as one (their seconds and requests added)."""
+        latencies: dict[str, list[float]] = {}
+        for result in results:
+            for step, values in result.latencies.items():
+                latencies.setdefault(step, []).extend(values)
+        return cls(results[0].name, results[0].clients, sum(r.seconds for r in results), sum(r.units for r in results),
+                   sum((r.statuses for r in results), Counter()), latencies,
+                   [value for r in results for value in r.unit_seconds], [f for r in results for f in r.failures],
+                   sum((r.succeeded for r in results), Counter()))
+
     def lines(self, prefix: str) -> list[str]:
         lines = [
             f"{prefix}.rps {self.rps:.0f} req/s",
