@@ -8,7 +8,7 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy.exc import SQLAlchemyError
 
-from tracker.database import is_unavailable
+from tracker.database import is_unavailable, writing_work
 from tracker.extensions import db
 
 
@@ -25,7 +25,8 @@ class TrackerGroup(AppGroup):
 
     def invoke(self, ctx: click.Context):
         try:
-            return super().invoke(ctx)
+            with writing_work():  # on SQLite: wait for the web app's writers, do not fail on them
+                return super().invoke(ctx)
         except SQLAlchemyError as error:
             if not is_unavailable(error):
                 raise

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import select
 import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -133,8 +136,31 @@ def _reads(statement: str) -> bool:
     return statement.lstrip()[:6].upper() in ("SELECT", "PRAGMA")
 
 
+_outside_requests = threading.local()
+
+
+@contextmanager
+def writing_work() -> Iterator[None]:
+    """Mark work outside a request that writes (a ``flask tracker`` command, an import running
+    in the background): on SQLite it then reads without a transaction and waits for its turn to
+    write at its first write, as a writing request does.
+
+    Otherwise it begins with a deferred BEGIN, its first read takes a snapshot, and SQLite
+    will not turn that read into a write once another connection has committed since: the
+    command or import failed at once with "database is locked" whenever the web app saved a
+    case in between, however long the busy timeout.
+    """
+    before = getattr(_outside_requests, "writes", False)
+    _outside_requests.writes = True
+    try:
+        yield
+    finally:
+        _outside_requests.writes = before
+
+
 def _request_writes() -> bool:
-    """True inside a request that may write (anything but GET, HEAD and OPTIONS).
+    """True inside a request that may write (anything but GET, HEAD and OPTIONS), or in
+    ``writing_work`` outside a request.
 
     Such a request takes SQLite's write lock (BEGIN IMMEDIATE) at its first write, having
     read without a transaction until then, so two of them write one after the other and
@@ -145,7 +171,9 @@ def _request_writes() -> bool:
     page instead of the case. Reads never wait: in WAL mode they do not need the lock.
     """
     method = _request_method()
-    return method is not None and method not in READ_METHODS
+    if method is None:
+        return getattr(_outside_requests, "writes", False)
+    return method not in READ_METHODS
 
 
 def is_unavailable(error: Exception) -> bool:

@@ -6,9 +6,12 @@ A second ``WriterQueue`` on the same lock file stands in for another server proc
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
+
 
 import pytest
 from flask_migrate import upgrade
@@ -17,7 +20,9 @@ from sqlalchemy.exc import OperationalError
 
 from tests.reliability.throwaway import app_for, postgres_test_url
 from tracker import sqlite_writers
+from tracker.database import writing_work
 from tracker.extensions import db
+from tracker.reports import importing
 from tracker.sqlite_writers import WriterQueue
 
 pytestmark = pytest.mark.skipif(postgres_test_url() is not None, reason="SQLite behaviour; the suite runs on PostgreSQL")
@@ -211,3 +216,74 @@ def test_the_wait_for_a_turn_counts_against_the_busy_timeout(app, monkeypatch):
     assert 0 < left_after_waiting <= 2500
     # The connection went back to the pool with the full timeout again.
     assert int(app.test_client().post("/test-timeout").text) == sqlite_writers.BUSY_TIMEOUT_SECONDS * 1000
+
+
+def _another_process_commits_a_write(app) -> None:
+    """A write committed on a connection of its own, as the web app's workers make them."""
+    with closing(sqlite3.connect(app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///"), timeout=5)) as other:
+        with other:
+            other.execute("INSERT INTO tally (n) VALUES (7)")
+
+
+def _tally(app) -> list[int]:
+    with app.app_context():
+        try:
+            return sorted(db.session.scalars(text("SELECT n FROM tally")))
+        finally:
+            db.session.remove()
+
+
+def test_a_command_that_reads_then_writes_is_not_failed_by_a_write_in_between(app):
+    """Before: its read began a deferred transaction, and SQLite refuses to turn a read into a
+    write once another connection has committed since ("database is locked", at once)."""
+    group = app.cli.commands["tracker"]
+
+    @group.command("test-read-then-write")  # as the group's own commands are made (with the app context)
+    def read_then_write():
+        db.session.scalar(text("SELECT count(*) FROM tally"))
+        _another_process_commits_a_write(app)
+        db.session.execute(text("INSERT INTO tally (n) VALUES (1)"))
+        db.session.commit()
+
+    try:
+        result = app.test_cli_runner().invoke(args=["tracker", "test-read-then-write"])
+    finally:
+        group.commands.pop("test-read-then-write")
+    assert result.exit_code == 0, result.output
+    assert _tally(app) == [1, 7]
+
+
+def test_a_background_import_that_reads_then_writes_is_not_failed_by_a_write_in_between(app):
+    def work(_job):
+        db.session.scalar(text("SELECT count(*) FROM tally"))
+        _another_process_commits_a_write(app)
+        db.session.execute(text("INSERT INTO tally (n) VALUES (1)"))
+
+    importing.run_in_background(app, work, job_id=0).join(timeout=30)
+    assert _tally(app) == [1, 7]  # the failed job's rollback would have left only the 7
+
+
+def test_work_outside_requests_waits_its_turn_at_its_first_write_not_at_its_first_read(app):
+    events = []
+    other_process = WriterQueue(_queue(app).lock_path)
+    held = other_process.acquire()
+
+    def release_once_read():
+        for _ in range(500):
+            if "read" in events:
+                break
+            time.sleep(0.01)
+        events.append("released")
+        other_process.release(held)
+
+    releaser = threading.Thread(target=release_once_read)
+    releaser.start()
+    with app.app_context(), writing_work():
+        db.session.scalar(text("SELECT count(*) FROM tally"))
+        events.append("read")
+        db.session.execute(text("INSERT INTO tally (n) VALUES (1)"))
+        events.append("wrote")
+        db.session.commit()
+        db.session.remove()
+    releaser.join()
+    assert events == ["read", "released", "wrote"]

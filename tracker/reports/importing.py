@@ -35,6 +35,7 @@ from sqlalchemy import insert, select, update
 
 from tracker import audit, privacy
 from tracker.categories.models import Category
+from tracker.database import writing_work
 from tracker.db_types import utcnow
 from tracker.extensions import db
 from tracker.organisations.models import Specialty, Trust
@@ -701,7 +702,7 @@ def run_in_background(app, work: Callable[[ImportJob], None], job_id: int) -> th
     """``run_job`` in a thread with its own app context and database session."""
 
     def target():
-        with app.app_context():
+        with app.app_context(), writing_work():
             try:
                 run_job(work, job_id)
             finally:
