@@ -9,8 +9,9 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import closing
+from contextlib import closing, contextmanager
 
 
 import pytest
@@ -145,19 +146,17 @@ def test_a_writer_that_waits_too_long_gets_the_busy_page(app, monkeypatch):
     assert app.test_client().post("/test-write").status_code == 200  # and the next one is served
 
 
-def test_a_writing_request_reads_without_its_turn_and_waits_only_at_its_first_write(app):
-    events = []
+def _read_then_write(events: list[str]) -> None:
+    db.session.scalar(text("SELECT count(*) FROM tally"))
+    events.append("read")
+    db.session.execute(text("INSERT INTO tally (n) VALUES (1)"))
+    events.append("wrote")
+    db.session.commit()
 
-    @app.route("/test-read-then-write", methods=["POST"], endpoint="test_read_then_write")
-    def read_then_write():
-        db.session.scalar(text("SELECT count(*) FROM tally"))
-        events.append("read")
-        db.session.execute(text("INSERT INTO tally (n) VALUES (1)"))
-        events.append("wrote")
-        db.session.commit()
-        return "saved"
 
-    read_then_write.is_public = True
+@contextmanager
+def _turn_held_by_another_process_until_read(app, events: list[str]) -> Iterator[None]:
+    """Another process holds the turn to write, and gives it back once ``events`` says "read"."""
     other_process = WriterQueue(_queue(app).lock_path)
     held = other_process.acquire()
 
@@ -171,8 +170,23 @@ def test_a_writing_request_reads_without_its_turn_and_waits_only_at_its_first_wr
 
     releaser = threading.Thread(target=release_once_read)
     releaser.start()
-    response = app.test_client().post("/test-read-then-write")
-    releaser.join()
+    try:
+        yield
+    finally:
+        releaser.join()
+
+
+def test_a_writing_request_reads_without_its_turn_and_waits_only_at_its_first_write(app):
+    events = []
+
+    @app.route("/test-read-then-write", methods=["POST"], endpoint="test_read_then_write")
+    def read_then_write():
+        _read_then_write(events)
+        return "saved"
+
+    read_then_write.is_public = True
+    with _turn_held_by_another_process_until_read(app, events):
+        response = app.test_client().post("/test-read-then-write")
     assert response.status_code == 200
     assert events == ["read", "released", "wrote"]
 
@@ -265,25 +279,7 @@ def test_a_background_import_that_reads_then_writes_is_not_failed_by_a_write_in_
 
 def test_work_outside_requests_waits_its_turn_at_its_first_write_not_at_its_first_read(app):
     events = []
-    other_process = WriterQueue(_queue(app).lock_path)
-    held = other_process.acquire()
-
-    def release_once_read():
-        for _ in range(500):
-            if "read" in events:
-                break
-            time.sleep(0.01)
-        events.append("released")
-        other_process.release(held)
-
-    releaser = threading.Thread(target=release_once_read)
-    releaser.start()
-    with app.app_context(), writing_work():
-        db.session.scalar(text("SELECT count(*) FROM tally"))
-        events.append("read")
-        db.session.execute(text("INSERT INTO tally (n) VALUES (1)"))
-        events.append("wrote")
-        db.session.commit()
+    with _turn_held_by_another_process_until_read(app, events), app.app_context(), writing_work():
+        _read_then_write(events)
         db.session.remove()
-    releaser.join()
     assert events == ["read", "released", "wrote"]
