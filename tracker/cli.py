@@ -8,7 +8,7 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy.exc import SQLAlchemyError
 
-from tracker.database import is_unavailable, writing_work
+from tracker.database import is_missing_schema, is_unavailable, writing_work
 from tracker.extensions import db
 
 
@@ -28,13 +28,26 @@ class TrackerGroup(AppGroup):
             with writing_work():  # on SQLite: wait for the web app's writers, do not fail on them
                 return super().invoke(ctx)
         except SQLAlchemyError as error:
+            if is_missing_schema(error):
+                _roll_back()
+                click.echo(f"Error: the database has no tables yet ({_reason(error)}). Create them with "
+                           "'flask --app wsgi db upgrade' (or 'make setup'), then run this command again.", err=True)
+                sys.exit(1)
             if not is_unavailable(error):
                 raise
-            try:
-                db.session.rollback()
-            except SQLAlchemyError:
-                pass  # the connection is gone: there is nothing to undo on it
-            reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
-            click.echo(f"Error: the database is busy or cannot be reached ({reason}). Nothing was saved: "
+            _roll_back()
+            click.echo(f"Error: the database is busy or cannot be reached ({_reason(error)}). Nothing was saved: "
                        "try again in a minute.", err=True)
             sys.exit(1)
+
+
+def _roll_back() -> None:
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:
+        pass  # the connection is gone: there is nothing to undo on it
+
+
+def _reason(error: SQLAlchemyError) -> str:
+    """The driver's own first line: what went wrong, without the statement or its values."""
+    return str(getattr(error, "orig", None) or error).strip().splitlines()[0]

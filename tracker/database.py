@@ -176,6 +176,14 @@ def _request_writes() -> bool:
     return method not in READ_METHODS
 
 
+def is_missing_schema(error: Exception) -> bool:
+    """A table the code needs does not exist: the database was never migrated (``flask db upgrade``)."""
+    orig = getattr(error, "orig", None)
+    if isinstance(orig, sqlite3.OperationalError):
+        return str(orig).startswith("no such table")
+    return getattr(orig, "sqlstate", None) == "42P01"  # PostgreSQL's undefined_table
+
+
 def is_unavailable(error: Exception) -> bool:
     """Errors of reaching the database (down, restarting, locked, every connection busy):
     the web answers them with the 503 page, the commands with a message."""

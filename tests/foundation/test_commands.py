@@ -2,6 +2,8 @@
 
 import shutil
 
+import pytest
+
 from sqlalchemy import func, select
 
 from tests.conftest import ODS_FOLDER
@@ -125,6 +127,30 @@ def test_a_busy_or_unreachable_database_is_a_message_not_a_stack_trace(app, db_s
         "try again in a minute."
     )
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("missing", ["sqlite", "postgresql"])
+def test_a_database_without_tables_says_how_to_create_them(app, db_session, factory, monkeypatch, missing):
+    import sqlite3
+
+    from psycopg.errors import UndefinedTable
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    from tracker import commands
+
+    practice = factory.practice()
+    error = (OperationalError("SELECT ...", {}, sqlite3.OperationalError("no such table: practice"))
+             if missing == "sqlite" else
+             ProgrammingError("SELECT ...", {}, UndefinedTable('relation "practice" does not exist')))
+    monkeypatch.setattr(commands.accounts, "create_user", _failing_with(error))
+
+    result = run(app, "create-user", "--email", "early@example.nhs.uk", "--name", "Too Early",
+                 "--role", "practice-user", "--practice", practice.ods_code)
+
+    assert result.exit_code == 1
+    assert "Error: the database has no tables yet (" in result.output
+    assert "'flask --app wsgi db upgrade' (or 'make setup'), then run this command again." in result.output
+    assert "busy" not in result.output and "Traceback" not in result.output
 
 
 def test_other_database_errors_are_not_passed_off_as_a_busy_database(app, db_session, factory, monkeypatch):
