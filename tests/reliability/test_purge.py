@@ -83,6 +83,23 @@ def test_purge_deletes_old_reports_with_their_staff_time_and_raise_links(app, db
     assert event.details["staff_time_rows"] == 6 and event.details["raised_report_rows"] == 1
 
 
+def test_the_purge_counts_what_it_deleted_not_what_it_planned(app, db_session, factory, reports):
+    """An old case added between the count shown and the delete is deleted, and counted."""
+    from tracker.maintenance import retention
+
+    plan = retention.plan_purge(24)
+    late = add_report(db_session, practice=factory.practice(index=2), user=factory.user("practice-user"),
+                      trust=factory.trust("RJ1"), received_on=CUTOFF_24 - timedelta(days=3))
+
+    done = retention.purge(plan)
+
+    assert (plan.reports, plan.practices, plan.dependants["staff_time"]) == (3, 2, 6)
+    assert (done.reports, done.practices, done.dependants["staff_time"]) == (4, 3, 8)
+    event = db_session.scalar(select(AuditEvent).where(AuditEvent.action == "reports.purged"))
+    assert (event.details["reports"], event.details["practices"], event.details["staff_time_rows"]) == (4, 3, 8)
+    assert db_session.scalar(select(func.count()).where(Report.id == late.id)) == 0
+
+
 def test_purge_keeps_earlier_audit_events_about_the_purged_reports(app, db_session, reports):
     from tracker import audit
 

@@ -101,7 +101,7 @@ def purge_command(older_than: str, dry_run: bool, force: bool) -> None:
     if not plan.reports:
         click.echo("Nothing to delete.")
         return
-    retention.purge(plan)
+    done = retention.purge(plan)
     db.session.commit()
-    reports = "report" if plan.reports == 1 else "reports"
-    click.echo(f"Deleted {plan.reports:,} {reports}. One audit event records the purge.")
+    reports = "report" if done.reports == 1 else "reports"
+    click.echo(f"Deleted {done.reports:,} {reports}. One audit event records the purge.")

@@ -125,27 +125,36 @@ def plan_purge(months: int, today: date | None = None) -> PurgePlan:
     return plan
 
 
-def purge(plan: PurgePlan) -> None:
-    """Delete what ``plan`` found and audit one event; the caller commits."""
+def purge(plan: PurgePlan) -> PurgePlan:
+    """Delete the reports older than ``plan``'s cutoff and audit one event; the caller commits.
+
+    Returns what was deleted, counted by the deletes themselves: the plan was read earlier,
+    and reports or staff time dated before the cutoff may have been added since (an import
+    of old cases); the audit event and the command's output must say what really went.
+    """
     if not plan.reports:
-        return
+        return plan
+    done = PurgePlan(months=plan.months, cutoff=plan.cutoff, by_year=plan.by_year)
+    old = Report.received_on < plan.cutoff
     ids = _old_report_ids(plan.cutoff)
     for table, column, rule in _dependants():
         # A table that asked to keep its rows when the report goes (ON DELETE SET NULL) keeps them.
         if (rule or "").upper() == "SET NULL":
-            db.session.execute(update(table).where(column.in_(ids)).values({column.name: None}))
+            result = db.session.execute(update(table).where(column.in_(ids)).values({column.name: None}))
         else:
-            db.session.execute(delete(table).where(column.in_(ids)))
-    db.session.execute(
-        delete(Report).where(Report.received_on < plan.cutoff).execution_options(synchronize_session=False)
-    )
+            result = db.session.execute(delete(table).where(column.in_(ids)))
+        done.dependants[table.name] = result.rowcount
+    # Read after the first write, so inside the write transaction: nothing can change now.
+    done.practices = db.session.scalar(select(func.count(distinct(Report.practice_id))).where(old)) or 0
+    done.reports = db.session.execute(delete(Report).where(old).execution_options(synchronize_session=False)).rowcount
     audit.record(
         "reports.purged",
         object_type="report",
-        older_than_months=plan.months,
-        received_before=plan.cutoff.isoformat(),
-        reports=plan.reports,
-        practices=plan.practices,
-        **{f"{name}_rows": count for name, count in plan.dependants.items()},
+        older_than_months=done.months,
+        received_before=done.cutoff.isoformat(),
+        reports=done.reports,
+        practices=done.practices,
+        **{f"{name}_rows": count for name, count in done.dependants.items()},
     )
     db.session.flush()
+    return done
