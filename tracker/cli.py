@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 import click
+from flask import has_app_context
 from flask.cli import AppGroup
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -30,8 +31,10 @@ class TrackerGroup(AppGroup):
         except SQLAlchemyError as error:
             if is_missing_schema(error):
                 _roll_back()
-                click.echo(f"Error: the database has no tables yet ({_reason(error)}). Create them with "
-                           "'flask --app wsgi db upgrade' (or 'make setup'), then run this command again.", err=True)
+                click.echo(f"Error: the database does not have the tables this version needs ({_reason(error)}): "
+                           "it was never created, or not upgraded to this release, or DATABASE_URL points at the "
+                           "wrong database. Check DATABASE_URL, run 'flask --app wsgi db upgrade' (or 'make setup'), "
+                           "then run this command again.", err=True)
                 sys.exit(1)
             if not is_unavailable(error):
                 raise
@@ -42,6 +45,8 @@ class TrackerGroup(AppGroup):
 
 
 def _roll_back() -> None:
+    if not has_app_context():
+        return  # the command's app context has ended, and its session was rolled back with it
     try:
         db.session.rollback()
     except SQLAlchemyError:

@@ -18,6 +18,7 @@ from tracker import sqlite_writers
 
 _configured = False
 READ_METHODS = ("GET", "HEAD", "OPTIONS")
+READS_ONLY = "tracker_reads_only"  # execution option: the statement only reads
 
 
 def configure_engine_events() -> None:
@@ -60,9 +61,11 @@ def configure_engine_events() -> None:
     # Read-then-write code must check what it read in its write, as under PostgreSQL: a version
     # column, a unique constraint, or an UPDATE ... WHERE the old value still holds.
     @event.listens_for(Engine, "before_cursor_execute")
-    def _sqlite_first_write(connection, _cursor, statement, _parameters, _context, _executemany):
+    def _sqlite_first_write(connection, _cursor, statement, _parameters, context, _executemany):
         if connection.dialect.name != "sqlite" or _reads(statement):
             return
+        if context is not None and context.execution_options.get(READS_ONLY):
+            return  # read_rows: a read, though it starts WITH
         dbapi_connection = connection.connection.dbapi_connection
         if dbapi_connection.in_transaction or not _request_writes():
             return
@@ -177,11 +180,12 @@ def _request_writes() -> bool:
 
 
 def is_missing_schema(error: Exception) -> bool:
-    """A table the code needs does not exist: the database was never migrated (``flask db upgrade``)."""
+    """A table or column the code needs does not exist: the database was not migrated to this
+    release (``flask db upgrade``), or is not the database meant."""
     orig = getattr(error, "orig", None)
     if isinstance(orig, sqlite3.OperationalError):
-        return str(orig).startswith("no such table")
-    return getattr(orig, "sqlstate", None) == "42P01"  # PostgreSQL's undefined_table
+        return str(orig).startswith(("no such table", "no such column"))
+    return getattr(orig, "sqlstate", None) in ("42P01", "42703")  # PostgreSQL: undefined table, column
 
 
 def is_unavailable(error: Exception) -> bool:
@@ -199,10 +203,13 @@ def read_rows(statement, params: dict | None = None) -> list:
     compile state and result adaptation) costs about 0.05 ms a statement and does nothing for
     rows of plain values, and the pages every user opens all day read this way
     (docs/performance.md). Pending changes are flushed first, as the ORM's autoflush would.
+    Columns are read by position or label (an unlabelled expression has no name). Marked as
+    a read: on SQLite a statement that starts ``WITH`` would otherwise count as a write and
+    wait for the turn to write.
     """
     from tracker.extensions import db
 
     session = db.session
-    if session.new or session.dirty or session.deleted:
-        session.flush()
-    return session.connection().execute(statement, params or {}).all()
+    if session.autoflush:
+        session.flush()  # returns at once when nothing is pending
+    return session.connection().execute(statement, params or {}, execution_options={READS_ONLY: True}).all()

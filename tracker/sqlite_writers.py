@@ -14,9 +14,10 @@ The turn is taken before ``BEGIN IMMEDIATE``, at a request's first write
 after its ``COMMIT`` or ``ROLLBACK``; at the latest when the request ends
 (``end_leftover_turn``), so that no turn outlives its request whatever happened to the
 connection.
-Work outside requests that writes (imports running in the background, the ``flask
-tracker`` commands: ``tracker.database.writing_work``) takes its turn the same way, at its
-first write. Other work outside requests (migrations, the bench generator) does not queue:
+Work outside requests that writes through the app's session (imports running in the
+background, the ``flask tracker`` commands: ``tracker.database.writing_work``) takes its turn
+the same way, at its first write; ``backup`` and ``restore`` copy the file on connections of
+their own and wait in SQLite's busy handler. Other work outside requests (migrations, the bench generator) does not queue:
 SQLite's own lock still keeps it apart. A request that waits longer than
 SQLite's busy timeout in all gets the same answer as a busy database: the 503 page.
 

@@ -20,8 +20,12 @@ def test_the_served_app_has_the_yardstick_page_and_production_does_not(app):
         session.update({"_user_id": "1:0", "signed_in_at": int(time.time()), "seen_at": int(time.time())})
     statements = []
     with bench_app.app_context():
-        event.listen(db.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
-    first, second = client.get(REFERENCE_PATH), client.get(REFERENCE_PATH)
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    try:
+        first, second = client.get(REFERENCE_PATH), client.get(REFERENCE_PATH)
+    finally:
+        engine.dispose()
 
     assert first.status_code == 200 and first.mimetype == "text/html"
     tokens = [re.search(r'name="csrf_token" value="([^"]+)"', r.text).group(1) for r in (first, second)]

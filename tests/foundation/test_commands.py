@@ -130,7 +130,7 @@ def test_a_busy_or_unreachable_database_is_a_message_not_a_stack_trace(app, db_s
 
 
 @pytest.mark.parametrize("missing", ["sqlite", "postgresql"])
-def test_a_database_without_tables_says_how_to_create_them(app, db_session, factory, monkeypatch, missing):
+def test_a_database_without_the_tables_says_how_to_create_them(app, db_session, factory, monkeypatch, missing):
     import sqlite3
 
     from psycopg.errors import UndefinedTable
@@ -148,8 +148,9 @@ def test_a_database_without_tables_says_how_to_create_them(app, db_session, fact
                  "--role", "practice-user", "--practice", practice.ods_code)
 
     assert result.exit_code == 1
-    assert "Error: the database has no tables yet (" in result.output
-    assert "'flask --app wsgi db upgrade' (or 'make setup'), then run this command again." in result.output
+    assert "Error: the database does not have the tables this version needs (" in result.output
+    assert "Check DATABASE_URL, run 'flask --app wsgi db upgrade' (or 'make setup'), then run this command again." \
+        in result.output
     assert "busy" not in result.output and "Traceback" not in result.output
 
 
@@ -167,3 +168,17 @@ def test_other_database_errors_are_not_passed_off_as_a_busy_database(app, db_ses
 
     assert isinstance(result.exception, IntegrityError)
     assert "busy" not in result.output
+
+
+def test_a_real_database_never_migrated_gets_the_message_not_a_stack_trace(tmp_path):
+    from tests.reliability.throwaway import app_for
+
+    with app_for(f"sqlite:///{tmp_path / 'never-migrated.db'}", tmp_path / "instance") as fresh:
+        result = fresh.test_cli_runner().invoke(args=[
+            "tracker", "create-user", "--email", "early@example.nhs.uk", "--name", "Too Early",
+            "--role", "practice-user", "--practice", "A81001"])
+
+    assert result.exit_code == 1
+    assert "Error: the database does not have the tables this version needs (no such table" in result.output
+    assert "Traceback" not in result.output
+    assert isinstance(result.exception, SystemExit)  # sys.exit(1), not an error escaping the command

@@ -21,7 +21,7 @@ from sqlalchemy.exc import OperationalError
 
 from tests.reliability.throwaway import app_for, postgres_test_url
 from tracker import sqlite_writers
-from tracker.database import writing_work
+from tracker.database import read_rows, writing_work
 from tracker.extensions import db
 from tracker.reports import importing
 from tracker.sqlite_writers import WriterQueue
@@ -265,6 +265,8 @@ def test_a_command_that_reads_then_writes_is_not_failed_by_a_write_in_between(ap
         group.commands.pop("test-read-then-write")
     assert result.exit_code == 0, result.output
     assert _tally(app) == [1, 7]
+    queue = _queue(app)
+    queue.release(queue.acquire(timeout=0))  # the command gave its turn back
 
 
 def test_a_background_import_that_reads_then_writes_is_not_failed_by_a_write_in_between(app):
@@ -283,3 +285,22 @@ def test_work_outside_requests_waits_its_turn_at_its_first_write_not_at_its_firs
         _read_then_write(events)
         db.session.remove()
     assert events == ["read", "released", "wrote"]
+
+
+def test_a_read_that_starts_with_a_cte_does_not_wait_for_the_turn(app, monkeypatch):
+    """The quick form's lists (WITH ... SELECT) on a form sent back with its errors: a read."""
+
+    @app.route("/test-cte-read", methods=["POST"], endpoint="test_cte_read")
+    def cte_read():
+        statement = text("WITH t AS (SELECT n FROM tally) SELECT count(*) FROM t")
+        return str(read_rows(statement)[0][0])
+
+    cte_read.is_public = True
+    monkeypatch.setattr(sqlite_writers, "WAIT_SECONDS", 0.1)
+    other_process = WriterQueue(_queue(app).lock_path)
+    held = other_process.acquire()
+    try:
+        response = app.test_client().post("/test-cte-read")
+    finally:
+        other_process.release(held)
+    assert (response.status_code, response.text) == (200, "0")
