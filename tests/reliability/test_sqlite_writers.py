@@ -96,6 +96,16 @@ def _queue(app) -> WriterQueue:
     return queue
 
 
+@contextmanager
+def _turn_held_by_another_process(app) -> Iterator[None]:
+    other_process = WriterQueue(_queue(app).lock_path)
+    held = other_process.acquire()
+    try:
+        yield
+    finally:
+        other_process.release(held)
+
+
 def test_many_writing_requests_at_once_all_save(app):
     def post(_):
         return app.test_client().post("/test-write").status_code
@@ -135,12 +145,8 @@ def test_a_turn_ends_with_its_request_even_if_the_connection_is_never_given_back
 
 def test_a_writer_that_waits_too_long_gets_the_busy_page(app, monkeypatch):
     monkeypatch.setattr(sqlite_writers, "WAIT_SECONDS", 0.1)
-    other_process = WriterQueue(_queue(app).lock_path)
-    held = other_process.acquire()
-    try:
+    with _turn_held_by_another_process(app):
         response = app.test_client().post("/test-write")
-    finally:
-        other_process.release(held)
     assert response.status_code == 503
     assert "Sorry, the service is unavailable" in response.text
     assert app.test_client().post("/test-write").status_code == 200  # and the next one is served
@@ -201,12 +207,8 @@ def test_a_request_whose_first_write_is_a_savepoint_waits_for_its_turn(app, monk
 
     savepoint_first.is_public = True
     monkeypatch.setattr(sqlite_writers, "WAIT_SECONDS", 0.1)
-    other_process = WriterQueue(_queue(app).lock_path)
-    held = other_process.acquire()
-    try:
+    with _turn_held_by_another_process(app):
         assert app.test_client().post("/test-savepoint").status_code == 503
-    finally:
-        other_process.release(held)
     assert app.test_client().post("/test-savepoint").status_code == 200
 
 
@@ -297,10 +299,6 @@ def test_a_read_that_starts_with_a_cte_does_not_wait_for_the_turn(app, monkeypat
 
     cte_read.is_public = True
     monkeypatch.setattr(sqlite_writers, "WAIT_SECONDS", 0.1)
-    other_process = WriterQueue(_queue(app).lock_path)
-    held = other_process.acquire()
-    try:
+    with _turn_held_by_another_process(app):
         response = app.test_client().post("/test-cte-read")
-    finally:
-        other_process.release(held)
     assert (response.status_code, response.text) == (200, "0")
