@@ -8,7 +8,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import event
+from sqlalchemy import CompoundSelect, Select, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
@@ -18,7 +18,6 @@ from tracker import sqlite_writers
 
 _configured = False
 READ_METHODS = ("GET", "HEAD", "OPTIONS")
-READS_ONLY = "tracker_reads_only"  # execution option: the statement only reads
 
 
 def configure_engine_events() -> None:
@@ -62,10 +61,8 @@ def configure_engine_events() -> None:
     # column, a unique constraint, or an UPDATE ... WHERE the old value still holds.
     @event.listens_for(Engine, "before_cursor_execute")
     def _sqlite_first_write(connection, _cursor, statement, _parameters, context, _executemany):
-        if connection.dialect.name != "sqlite" or _reads(statement):
+        if connection.dialect.name != "sqlite" or _reads(statement, context):
             return
-        if context is not None and context.execution_options.get(READS_ONLY):
-            return  # read_rows: a read, though it starts WITH
         dbapi_connection = connection.connection.dbapi_connection
         if dbapi_connection.in_transaction or not _request_writes():
             return
@@ -131,12 +128,17 @@ def _request_method() -> str | None:
     return request.method if has_request_context() else None
 
 
-def _reads(statement: str) -> bool:
+def _reads(statement: str, context) -> bool:
     """Whether a statement only reads (a SELECT or a PRAGMA); anything else may write.
 
+    A SELECT built with SQLAlchemy that starts with its common table expressions (``WITH``,
+    the quick form's lists) reads too: SQLite has no data-modifying CTEs inside a SELECT.
     A SAVEPOINT counts as a write: it would otherwise begin a transaction without the lock.
     """
-    return statement.lstrip()[:6].upper() in ("SELECT", "PRAGMA")
+    if statement.lstrip()[:6].upper() in ("SELECT", "PRAGMA"):
+        return True
+    compiled = getattr(context, "compiled", None)
+    return compiled is not None and isinstance(compiled.statement, Select | CompoundSelect)
 
 
 _outside_requests = threading.local()
@@ -203,13 +205,11 @@ def read_rows(statement, params: dict | None = None) -> list:
     compile state and result adaptation) costs about 0.05 ms a statement and does nothing for
     rows of plain values, and the pages every user opens all day read this way
     (docs/performance.md). Pending changes are flushed first, as the ORM's autoflush would.
-    Columns are read by position or label (an unlabelled expression has no name). Marked as
-    a read: on SQLite a statement that starts ``WITH`` would otherwise count as a write and
-    wait for the turn to write.
+    Columns are read by position or label (an unlabelled expression has no name).
     """
     from tracker.extensions import db
 
     session = db.session
     if session.autoflush:
         session.flush()  # returns at once when nothing is pending
-    return session.connection().execute(statement, params or {}, execution_options={READS_ONLY: True}).all()
+    return session.connection().execute(statement, params or {}).all()
