@@ -15,7 +15,7 @@ from tracker.extensions import db
 
 def fail(message: str) -> None:
     """Undo any partial work, say what is wrong on standard error, and exit 1."""
-    db.session.rollback()
+    _roll_back()
     click.echo(f"Error: {message}", err=True)
     sys.exit(1)
 
@@ -30,21 +30,18 @@ class TrackerGroup(AppGroup):
                 return super().invoke(ctx)
         except SQLAlchemyError as error:
             if is_missing_schema(error):
-                _roll_back()
-                click.echo(f"Error: the database does not have the tables this version needs ({_reason(error)}): "
-                           "it was never created, or not upgraded to this release, or DATABASE_URL points at the "
-                           "wrong database. Check DATABASE_URL, run 'flask --app wsgi db upgrade' (or 'make setup'), "
-                           "then run this command again.", err=True)
-                sys.exit(1)
+                fail(f"the database does not have the tables this version needs ({_reason(error)}): it was never "
+                     "created, or not upgraded to this release, or DATABASE_URL points at the wrong database. "
+                     "Check DATABASE_URL, run 'flask --app wsgi db upgrade' (or 'make setup'), then run this "
+                     "command again.")
             if not is_unavailable(error):
                 raise
-            _roll_back()
-            click.echo(f"Error: the database is busy or cannot be reached ({_reason(error)}). Nothing was saved: "
-                       "try again in a minute.", err=True)
-            sys.exit(1)
+            fail(f"the database is busy or cannot be reached ({_reason(error)}). Nothing was saved: "
+                 "try again in a minute.")
 
 
 def _roll_back() -> None:
+    """Roll back the command's session; nothing to do once its app context has ended."""
     if not has_app_context():
         return  # the command's app context has ended, and its session was rolled back with it
     try:
